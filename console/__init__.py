@@ -1,0 +1,1 @@
+"""Conference production console."""

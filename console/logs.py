@@ -1,0 +1,88 @@
+"""The structured log: one JSON object a line on stderr, secrets scrubbed.
+
+End-to-end tests start the real app and read this log, so its keys
+(``t``, ``level``, ``logger``, ``msg`` and any ``extra`` fields) are stable.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import threading
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+REDACTED = "[secret]"
+_STANDARD_ATTRS = frozenset(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime"}
+_secrets: set[str] = set()
+_secrets_lock = threading.Lock()
+
+
+def register_secret(value: str | None) -> None:
+    """Never let ``value`` reach any log line, whatever logger writes it."""
+    if value:
+        with _secrets_lock:
+            _secrets.add(value)
+
+
+def scrub(text: str) -> str:
+    with _secrets_lock:
+        known = sorted(_secrets, key=len, reverse=True)
+    for secret in known:
+        text = text.replace(secret, REDACTED)
+    return text
+
+
+class SecretScrubber(logging.Filter):
+    """Rewrites a record's message so no registered secret survives formatting."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = scrub(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "t": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD_ATTRS and not key.startswith("_"):
+                entry[key] = value
+        if record.exc_text:
+            entry["exc"] = record.exc_text
+        elif record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return scrub(json.dumps(entry, ensure_ascii=False, default=str))
+
+
+def quiet_third_party() -> None:
+    """obsws-python logs the OBS password at INFO and full tracebacks at ERROR for
+    failures we handle ourselves: keep it silent."""
+    obsws = logging.getLogger("obsws_python")
+    obsws.setLevel(logging.CRITICAL + 1)
+    obsws.propagate = False
+
+
+def configure(level: str = "INFO", stream: TextIO | None = None) -> None:
+    quiet_third_party()
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_console_handler", False):
+            root.removeHandler(handler)
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(SecretScrubber())
+    handler._console_handler = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level)

@@ -1,0 +1,102 @@
+"""Keeps an :class:`ObsSnapshot` in step with one OBS connection.
+
+On every (re)connection it asks OBS for everything the UI shows, then folds in
+events. Events that arrive while the resynchronisation is in flight are applied
+again on top of its answers: events carry absolute values, so the newest wins.
+
+Signals:
+    changed(ObsSnapshot): the snapshot changed (emitted on the event loop's thread).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import replace
+from typing import Any
+
+from psygnal import Signal
+
+from console.models.obs_state import ConnectionState, ObsSnapshot, apply_event, \
+    snapshot_from_queries
+from console.obs.connection import ObsConnection
+from console.obs.errors import ObsError
+
+log = logging.getLogger(__name__)
+
+RESYNC_REQUESTS = (
+    "GetSceneList",
+    "GetStudioModeEnabled",
+    "GetSceneTransitionList",
+    "GetCurrentSceneTransition",
+    "GetStreamStatus",
+    "GetRecordStatus",
+)
+
+
+class ObsMirror:
+    """The console's confirmed view of one OBS."""
+
+    changed = Signal(ObsSnapshot)
+
+    def __init__(self, connection: ObsConnection) -> None:
+        self.connection = connection
+        self._snapshot = ObsSnapshot()
+        self._during_resync: list[tuple[str, dict[str, Any]]] | None = None
+        self._resync_task: asyncio.Task[None] | None = None
+        connection.state_changed.connect(self._on_state)
+        connection.connected.connect(self._on_connected)
+        connection.event.connect(self._on_event)
+        connection.heartbeat.connect(self._on_heartbeat)
+
+    @property
+    def snapshot(self) -> ObsSnapshot:
+        return self._snapshot
+
+    async def close(self) -> None:
+        self.connection.state_changed.disconnect(self._on_state)
+        self.connection.connected.disconnect(self._on_connected)
+        self.connection.event.disconnect(self._on_event)
+        self.connection.heartbeat.disconnect(self._on_heartbeat)
+        if self._resync_task is not None:
+            self._resync_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._resync_task
+
+    async def resync(self) -> None:
+        """Ask OBS for the full state and replace the snapshot with its answers."""
+        self._during_resync = []
+        try:
+            answers = [await self.connection.request(name) for name in RESYNC_REQUESTS]
+        except ObsError as error:
+            log.info("OBS resynchronisation interrupted: %s", error)
+            return
+        finally:
+            buffered, self._during_resync = self._during_resync or [], None
+        fresh = snapshot_from_queries(self._snapshot, self.connection.version, *answers)
+        for event_type, data in buffered:
+            fresh = apply_event(fresh, event_type, data)
+        self._publish(fresh)
+
+    def _on_connected(self) -> None:
+        self._resync_task = asyncio.get_running_loop().create_task(
+            self.resync(), name=f"obs-resync-{self.connection.name}"
+        )
+
+    def _on_state(self, state: ConnectionState) -> None:
+        error = None if state is ConnectionState.CONNECTED else self.connection.last_error
+        self._publish(replace(self._snapshot, state=state, error=error))
+
+    def _on_event(self, event_type: str, data: dict[str, Any]) -> None:
+        if self._during_resync is not None:
+            self._during_resync.append((event_type, data))
+        self._publish(apply_event(self._snapshot, event_type, data))
+
+    def _on_heartbeat(self, latency_ms: float) -> None:
+        self._publish(replace(self._snapshot, latency_ms=round(latency_ms, 1)))
+
+    def _publish(self, snapshot: ObsSnapshot) -> None:
+        if snapshot != self._snapshot:
+            self._snapshot = snapshot
+            self.changed.emit(snapshot)
