@@ -66,16 +66,7 @@ class JsonFormatter(logging.Formatter):
         return scrub(json.dumps(entry, ensure_ascii=False, default=str))
 
 
-def quiet_third_party() -> None:
-    """obsws-python logs the OBS password at INFO and full tracebacks at ERROR for
-    failures we handle ourselves: keep it silent."""
-    obsws = logging.getLogger("obsws_python")
-    obsws.setLevel(logging.CRITICAL + 1)
-    obsws.propagate = False
-
-
 def configure(level: str = "INFO", stream: TextIO | None = None) -> None:
-    quiet_third_party()
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_console_handler", False):

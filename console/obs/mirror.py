@@ -6,6 +6,7 @@ again on top of its answers: events carry absolute values, so the newest wins.
 
 Signals:
     changed(ObsSnapshot): the snapshot changed (emitted on the event loop's thread).
+    synced(ObsSnapshot): a full resynchronisation after a (re)connection finished.
 """
 
 from __future__ import annotations
@@ -39,12 +40,14 @@ class ObsMirror:
     """The console's confirmed view of one OBS."""
 
     changed = Signal(ObsSnapshot)
+    synced = Signal(ObsSnapshot)
 
     def __init__(self, connection: ObsConnection) -> None:
         self.connection = connection
         self._snapshot = ObsSnapshot()
         self._during_resync: list[tuple[str, dict[str, Any]]] | None = None
         self._resync_task: asyncio.Task[None] | None = None
+        self._synced_once = False
         connection.state_changed.connect(self._on_state)
         connection.connected.connect(self._on_connected)
         connection.event.connect(self._on_event)
@@ -78,6 +81,25 @@ class ObsMirror:
         for event_type, data in buffered:
             fresh = apply_event(fresh, event_type, data)
         self._publish(fresh)
+        self._synced_once = True
+        self.synced.emit(fresh)
+
+    async def wait_synced(self, timeout_s: float) -> ObsSnapshot:
+        """Wait for the next full resynchronisation (or return at once if one is done
+        and the connection is still up)."""
+        if self._synced_once and self._snapshot.connected:
+            return self._snapshot
+        done: asyncio.Future[ObsSnapshot] = asyncio.get_running_loop().create_future()
+
+        def finish(snapshot: ObsSnapshot) -> None:
+            if not done.done():
+                done.set_result(snapshot)
+
+        self.synced.connect(finish)
+        try:
+            return await asyncio.wait_for(done, timeout_s)
+        finally:
+            self.synced.disconnect(finish)
 
     def _on_connected(self) -> None:
         self._resync_task = asyncio.get_running_loop().create_task(
@@ -85,6 +107,8 @@ class ObsMirror:
         )
 
     def _on_state(self, state: ConnectionState) -> None:
+        if state is not ConnectionState.CONNECTED:
+            self._synced_once = False
         error = None if state is ConnectionState.CONNECTED else self.connection.last_error
         self._publish(replace(self._snapshot, state=state, error=error))
 

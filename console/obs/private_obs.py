@@ -172,8 +172,14 @@ class PrivateObs:
         self._reap(5.0)
 
     def freeze(self) -> None:
-        """SIGSTOP: the socket stays open but nothing answers."""
+        """SIGSTOP: the socket stays open but nothing answers.
+
+        Returns once every thread of OBS has stopped, so nothing sent afterwards
+        can be answered.
+        """
         self._signal(signal.SIGSTOP)
+        if self._process is not None:
+            _wait_until_stopped(self._process.pid)
 
     def thaw(self) -> None:
         self._signal(signal.SIGCONT)
@@ -202,3 +208,23 @@ class PrivateObs:
         except subprocess.TimeoutExpired:
             return False
         return True
+
+
+def _thread_states(pid: int) -> list[str]:
+    states = []
+    for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
+        try:
+            # The state follows the command name, which is in parentheses.
+            states.append(stat.read_text().rsplit(")", 1)[1].split()[0])
+        except (OSError, IndexError):
+            continue
+    return states
+
+
+def _wait_until_stopped(pid: int, timeout_s: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        states = _thread_states(pid)
+        if states and all(state in ("T", "t", "Z", "X") for state in states):
+            return
+        time.sleep(0.01)

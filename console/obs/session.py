@@ -13,6 +13,7 @@ connection runs them on a single-thread executor).
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import logging
@@ -37,6 +38,17 @@ from console.obs.errors import (
 )
 
 log = logging.getLogger(__name__)
+
+
+def _silence_obsws_logger() -> None:
+    # obsws-python logs the password at INFO and full tracebacks at ERROR for
+    # failures we report ourselves.
+    obsws = logging.getLogger("obsws_python")
+    obsws.setLevel(logging.CRITICAL + 1)
+    obsws.propagate = False
+
+
+_silence_obsws_logger()
 
 EventHandler = Callable[[str, dict[str, Any]], None]
 ClosedHandler = Callable[[ObsError], None]
@@ -79,10 +91,23 @@ def receive(ws: websocket.WebSocket) -> dict[str, Any]:
     return message
 
 
+class _ObsClient(ObsClient):  # type: ignore[misc]
+    """obsws-python's client, but closing its socket when reading Hello fails."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        try:
+            super().__init__(**kwargs)
+        except BaseException:
+            ws = getattr(self, "ws", None)
+            if ws is not None:
+                close_socket(ws)
+            raise
+
+
 def _open_socket(endpoint: ObsEndpoint, password: str, subscriptions: int, timeout_s: float) -> Any:
     """Connect, read Hello and Identify; return obsws-python's client holding the socket."""
     try:
-        client = ObsClient(
+        client = _ObsClient(
             host=endpoint.host, port=endpoint.port, password=password,
             subs=subscriptions, timeout=timeout_s,
         )
@@ -124,17 +149,17 @@ def _identify(ws: websocket.WebSocket, hello: dict[str, Any], password: str, sub
 
 
 def close_socket(ws: websocket.WebSocket) -> None:
-    """Close at once, waking any thread blocked reading this socket."""
+    """Close at once, waking any thread blocked reading this socket.
+
+    No close handshake: it could wait on a frozen OBS, and OBS handles a dropped
+    socket as a normal disconnection.
+    """
     sock = ws.sock
     if sock is not None:
-        try:
+        with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-    try:
-        ws.close(timeout=0)
-    except (OSError, websocket.WebSocketException):
-        pass
+    ws.connected = False
+    ws.shutdown()
 
 
 class ObsSession:

@@ -1,0 +1,61 @@
+"""Event loops for tests: plain asyncio for the core, qasync for the UI."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine, Iterator
+from typing import Any, TypeVar
+
+import pytest
+
+T = TypeVar("T")
+DEFAULT_TIMEOUT_S = 30.0
+
+
+class LoopRunner:
+    """Runs coroutines to completion on one loop, with a timeout so a hang fails the test."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+
+    def run(self, coro: Coroutine[Any, Any, T], timeout_s: float = DEFAULT_TIMEOUT_S) -> T:
+        return self.loop.run_until_complete(asyncio.wait_for(coro, timeout_s))
+
+    def pending_tasks(self) -> list[asyncio.Task[Any]]:
+        return [task for task in asyncio.all_tasks(self.loop) if not task.done()]
+
+
+def _finish(runner: LoopRunner) -> None:
+    pending = runner.pending_tasks()
+    for task in pending:
+        task.cancel()
+    if pending:
+        runner.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    runner.loop.run_until_complete(runner.loop.shutdown_default_executor())
+    asyncio.set_event_loop(None)
+    runner.loop.close()
+    if pending:
+        pytest.fail(f"asyncio tasks left pending: {[t.get_name() for t in pending]}",
+                    pytrace=False)
+
+
+@pytest.fixture
+def aio() -> Iterator[LoopRunner]:
+    """A fresh asyncio loop; fails the test if a task is still pending at the end."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    runner = LoopRunner(loop)
+    yield runner
+    _finish(runner)
+
+
+@pytest.fixture
+def qloop(qapp: Any) -> Iterator[LoopRunner]:
+    """A qasync loop on the Qt main thread, as the app runs it."""
+    import qasync  # noqa: PLC0415  (Qt only where a test asks for it)
+
+    loop = qasync.QEventLoop(qapp, already_running=False)
+    asyncio.set_event_loop(loop)
+    runner = LoopRunner(loop)
+    yield runner
+    _finish(runner)

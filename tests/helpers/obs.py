@@ -1,0 +1,71 @@
+"""Real OBS Studio for tests: a private, headless OBS on a free port with a password.
+
+OBS and Xvfb must be installed (``make test`` installs them). A missing OBS is a
+failure with the command to fix it, never a silent skip.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import obsws_python
+import pytest
+
+from console.obs.display import VirtualDisplay
+from console.obs.private_obs import PrivateObs
+
+INSTALL_HINT = "install them with 'make deps' (apt-get install obs-studio xvfb xauth)"
+
+
+def require_obs_tools() -> None:
+    missing = [tool for tool in ("obs", "Xvfb") if shutil.which(tool) is None]
+    if missing:
+        pytest.fail(f"{' and '.join(missing)} not found: {INSTALL_HINT}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def virtual_display() -> Iterator[VirtualDisplay]:
+    """OBS always runs on a private Xvfb in tests, even on a desktop, so no window pops up."""
+    require_obs_tools()
+    display = VirtualDisplay()
+    display.start()
+    yield display
+    display.stop()
+
+
+def _start_obs(home: Path, display: VirtualDisplay) -> PrivateObs:
+    obs = PrivateObs(home=home, display=display)
+    obs.start()
+    return obs
+
+
+@pytest.fixture(scope="session")
+def shared_obs(
+    virtual_display: VirtualDisplay, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PrivateObs]:
+    """One OBS for the tests that do not break it; tests use scene names of their own."""
+    obs = _start_obs(tmp_path_factory.mktemp("obs-shared"), virtual_display)
+    yield obs
+    obs.stop()
+
+
+@pytest.fixture
+def own_obs(virtual_display: VirtualDisplay, tmp_path: Path) -> Iterator[PrivateObs]:
+    """An OBS of this test's own, for tests that kill, freeze or restart it."""
+    obs = _start_obs(tmp_path / "obs", virtual_display)
+    yield obs
+    obs.stop()
+
+
+def bare_client(obs: PrivateObs) -> obsws_python.ReqClient:
+    """An independent obsws-python client: the 'someone else' working on the same OBS."""
+    return obsws_python.ReqClient(host="127.0.0.1", port=obs.port, password=obs.password, timeout=5)
+
+
+def ensure_scenes(client: obsws_python.ReqClient, *names: str) -> None:
+    existing = {scene["sceneName"] for scene in client.send("GetSceneList", raw=True)["scenes"]}
+    for name in names:
+        if name not in existing:
+            client.send("CreateScene", {"sceneName": name})
