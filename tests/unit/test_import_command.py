@@ -1,0 +1,117 @@
+import argparse
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from console.commands import import_show
+from console.commands.common import add_db_argument
+from console.formats.console_json import dump_show_json, load_show_json
+from console.models.show import Show
+from console.services.show_import import demo_show_path
+from console.store.database import open_database
+from console.store.shows import load_show
+from tests.unit.sample_show import sample_show
+
+SUMMARY = re.compile(
+    r'^imported "Bridges 2026": 1 stage, 2 days, 8 sessions, \d+ segments, \d+ speakers into '
+)
+
+
+def run_import(*argv: str) -> int:
+    parser = argparse.ArgumentParser()
+    import_show.register(parser.add_subparsers())
+    args = parser.parse_args(["import", *argv])
+    code: int = args.handler(args)
+    return code
+
+
+def stored_show(db_path: Path) -> Show | None:
+    db = open_database(db_path)
+    try:
+        return load_show(db)
+    finally:
+        db.close()
+
+
+def test_import_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db_path = tmp_path / "data" / "show.sqlite"
+    assert run_import("--demo", "--db", str(db_path)) == 0
+    out = capsys.readouterr().out
+    assert SUMMARY.match(out)
+    assert out.rstrip().endswith(str(db_path))
+    assert stored_show(db_path) == load_show_json(demo_show_path())
+
+
+def test_import_a_console_json_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "mine.json"
+    source.write_text(dump_show_json(sample_show()), encoding="utf-8")
+    db_path = tmp_path / "show.sqlite"
+    assert run_import(str(source), "--db", str(db_path)) == 0
+    assert "2 stages, 2 days, 3 sessions, 3 segments, 2 speakers" in capsys.readouterr().out
+    assert stored_show(db_path) == sample_show()
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["{bad}"], r"show\.json: stages\[0\]\.days\[0\]\.date: not an ISO 8601 date"),
+    (["{bad}", "--format", "frab-xml"], "the frab-xml format is not supported yet"),
+    (["{bad}", "--format", "pdf"], "unknown format 'pdf'"),
+    (["{bad}", "--demo"], "either FILE or --demo"),
+    ([], "nothing to import"),
+    (["{missing}"], "no such file"),
+])
+def test_errors_exit_2_with_one_line_and_leave_the_database_unchanged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str,
+) -> None:
+    db_path = tmp_path / "show.sqlite"
+    assert run_import("--demo", "--db", str(db_path)) == 0
+    capsys.readouterr()
+    bad = tmp_path / "show.json"
+    bad.write_text(dump_show_json(sample_show()).replace("2026-12-05", "5.12.2026", 1), "utf-8")
+    paths = {"{bad}": str(bad), "{missing}": str(tmp_path / "missing.json")}
+    assert run_import(*[paths.get(a, a) for a in argv], "--db", str(db_path)) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("error: ")
+    assert captured.err.count("\n") == 1
+    assert re.search(message, captured.err)
+    assert stored_show(db_path) == load_show_json(demo_show_path())
+
+
+def test_a_bad_file_does_not_create_the_database(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.json"
+    bad.write_text("{", encoding="utf-8")
+    db_path = tmp_path / "new" / "show.sqlite"
+    assert run_import(str(bad), "--db", str(db_path)) == 2
+    assert not db_path.exists()
+
+
+def test_db_argument_defaults_to_the_user_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CONSOLE_DATA_DIR", str(tmp_path))
+    parser = argparse.ArgumentParser()
+    add_db_argument(parser)
+    assert parser.parse_args([]).db == tmp_path / "show.sqlite"
+    assert parser.parse_args(["--db", "x.sqlite"]).db == Path("x.sqlite")
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("console.commands.run") is None
+    or importlib.util.find_spec("console.commands.demo") is None,
+    reason="console/cli.py needs console.commands.run and .demo (not written yet)",
+)
+def test_cli_import_demo(tmp_path: Path) -> None:
+    db_path = tmp_path / "show.sqlite"
+    result = subprocess.run(
+        [sys.executable, "-m", "console", "import", "--demo", "--db", str(db_path)],
+        capture_output=True, text=True, timeout=60, check=False,
+        env={**os.environ, "CONSOLE_DATA_DIR": str(tmp_path / "data")},
+    )
+    assert result.returncode == 0, result.stderr
+    assert SUMMARY.match(result.stdout)
+    assert stored_show(db_path) == load_show_json(demo_show_path())
