@@ -30,8 +30,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
         description="Production console for live-streamed, interpreted conferences.",
     )
     parser.add_argument(
-        "--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"),
-        help="level of the structured log written to stderr (default: INFO)",
+        "--log-level", choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+        help="level of the structured log written to stderr "
+        "(default: INFO for the window, WARNING for the other commands)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMAND_MODULES:
@@ -59,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser, commands = build_parser()
     arguments = _with_default_command(list(sys.argv[1:] if argv is None else argv), commands)
     args = parser.parse_args(arguments)
-    logs.configure(args.log_level)
+    logs.configure(args.log_level or getattr(args, "default_log_level", "WARNING"))
     code: int = args.handler(args)
     return code
 

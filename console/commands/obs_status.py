@@ -23,7 +23,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_AUTH = 2
 EXIT_UNREACHABLE = 3
-CONNECT_BUDGET_S = 7.0
+CONNECT_BUDGET_S = 5.0
 SYNC_BUDGET_S = 2.0
 
 
@@ -84,8 +84,8 @@ async def _query(endpoint: ObsEndpoint, password: str) -> tuple[int, ObsSnapshot
             return EXIT_FAILED, connection.last_error or "OBS ended the session"
         return EXIT_OK, await mirror.wait_synced(SYNC_BUDGET_S)
     except TimeoutError:
-        why = connection.last_error or "no answer"
-        return EXIT_UNREACHABLE, f"cannot reach OBS at {endpoint.url}: {why}"
+        why = connection.last_error or f"no answer from OBS at {endpoint.url}"
+        return EXIT_UNREACHABLE, f"cannot reach OBS: {why}"
     except ObsError as error:
         return EXIT_UNREACHABLE, f"OBS at {endpoint.url}: {error}"
     finally:

@@ -114,6 +114,13 @@ class ObsConnection:
         await self._end_session(wait=True)
         self._set_state(ConnectionState.DISCONNECTED)
 
+    async def reconnect_with(self, password: str) -> None:
+        """Start over with another password (after the operator typed the right one)."""
+        await self.stop()
+        self._password = password
+        self._ever_connected = False
+        self.start()
+
     async def wait_for_state(self, *states: ConnectionState, timeout_s: float) -> ConnectionState:
         """Wait until the connection is in one of ``states``; raise TimeoutError otherwise."""
         reached = asyncio.get_running_loop().create_future()
@@ -153,8 +160,9 @@ class ObsConnection:
 
     async def _run_request(
         self, session: ObsSession, executor: concurrent.futures.ThreadPoolExecutor,
-        request_type: str, data: dict[str, Any] | None, timeout: float,
+        request_type: str, data: dict[str, Any] | None, timeout_s: float,
     ) -> dict[str, Any]:
+        timeout = timeout_s
         future = executor.submit(session.request, request_type, data, timeout)
         try:
             # The socket timeout ends the call in the thread; this one also covers
@@ -214,8 +222,8 @@ class ObsConnection:
 
         timeout = self.settings.connect_timeout_s
         open_future = executor.submit(
-            ObsSession, self.endpoint, self._password, self.settings.subscriptions,
-            timeout, on_event, on_closed,
+            ObsSession, self.endpoint, self._password, subscriptions=self.settings.subscriptions,
+            timeout_s=timeout, on_event=on_event, on_closed=on_closed,
         )
         try:
             session = await asyncio.wait_for(asyncio.wrap_future(open_future), 2 * timeout + 1)
@@ -241,7 +249,8 @@ class ObsConnection:
         self.connected.emit()
 
     async def _probe(self) -> None:
-        assert self._session is not None and self._executor is not None
+        assert self._session is not None
+        assert self._executor is not None
         self.version = await self._run_request(
             self._session, self._executor, "GetVersion", None, self.settings.request_timeout_s
         )

@@ -33,9 +33,11 @@ class VirtualDisplay:
 
     def start(self) -> None:
         if shutil.which(XVFB_BINARY) is None:
-            raise VirtualDisplayError("Xvfb is not installed: run 'sudo apt-get install xvfb xauth'")
+            raise VirtualDisplayError(
+                "Xvfb is not installed: run 'sudo apt-get install xvfb xauth'"
+            )
         for number in range(self.first_number, self.first_number + 100):
-            if Path(f"/tmp/.X{number}-lock").exists() or Path(f"/tmp/.X11-unix/X{number}").exists():
+            if _display_in_use(number):
                 continue
             if self._try_start(number):
                 self.number = number
@@ -78,3 +80,7 @@ class VirtualDisplay:
 def needs_virtual_display() -> bool:
     """True when no real X or Wayland display is available to this process."""
     return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _display_in_use(number: int) -> bool:
+    return Path(f"/tmp/.X{number}-lock").exists() or Path(f"/tmp/.X11-unix/X{number}").exists()

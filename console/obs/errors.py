@@ -59,4 +59,5 @@ class ServerClosed(ObsError):
     def __init__(self, code: int | None, reason: str) -> None:
         self.code = code
         self.reason = reason
-        super().__init__(f"OBS closed the connection (code {code}{', ' + reason if reason else ''})")
+        detail = f", {reason}" if reason else ""
+        super().__init__(f"OBS closed the connection (code {code}{detail})")

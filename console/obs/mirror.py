@@ -19,21 +19,26 @@ from typing import Any
 
 from psygnal import Signal
 
-from console.models.obs_state import ConnectionState, ObsSnapshot, apply_event, \
-    snapshot_from_queries
+from console.models.obs_state import (
+    ConnectionState,
+    ObsSnapshot,
+    apply_event,
+    snapshot_from_queries,
+)
 from console.obs.connection import ObsConnection
 from console.obs.errors import ObsError
 
 log = logging.getLogger(__name__)
 
-RESYNC_REQUESTS = (
-    "GetSceneList",
-    "GetStudioModeEnabled",
-    "GetSceneTransitionList",
-    "GetCurrentSceneTransition",
-    "GetStreamStatus",
-    "GetRecordStatus",
-)
+# snapshot_from_queries' keyword for the answer of each request.
+RESYNC_REQUESTS = {
+    "scene_list": "GetSceneList",
+    "studio_mode": "GetStudioModeEnabled",
+    "transitions": "GetSceneTransitionList",
+    "current_transition": "GetCurrentSceneTransition",
+    "stream": "GetStreamStatus",
+    "record": "GetRecordStatus",
+}
 
 
 class ObsMirror:
@@ -71,13 +76,14 @@ class ObsMirror:
         """Ask OBS for the full state and replace the snapshot with its answers."""
         self._during_resync = []
         try:
-            answers = [await self.connection.request(name) for name in RESYNC_REQUESTS]
+            answers = {key: await self.connection.request(request)
+                       for key, request in RESYNC_REQUESTS.items()}
         except ObsError as error:
             log.info("OBS resynchronisation interrupted: %s", error)
             return
         finally:
             buffered, self._during_resync = self._during_resync or [], None
-        fresh = snapshot_from_queries(self._snapshot, self.connection.version, *answers)
+        fresh = snapshot_from_queries(self._snapshot, version=self.connection.version, **answers)
         for event_type, data in buffered:
             fresh = apply_event(fresh, event_type, data)
         self._publish(fresh)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import websocket
-from obsws_python.baseclient import ObsClient  # type: ignore[import-untyped]
+from obsws_python.baseclient import ObsClient
 
 from console.obs.endpoint import ObsEndpoint
 from console.obs.errors import (
@@ -159,7 +159,7 @@ def close_socket(ws: websocket.WebSocket) -> None:
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
     ws.connected = False
-    ws.shutdown()
+    ws.shutdown()  # type: ignore[no-untyped-call]
 
 
 class ObsSession:
@@ -173,6 +173,7 @@ class ObsSession:
         self,
         endpoint: ObsEndpoint,
         password: str,
+        *,
         subscriptions: int,
         timeout_s: float,
         on_event: EventHandler,

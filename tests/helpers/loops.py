@@ -52,7 +52,7 @@ def aio() -> Iterator[LoopRunner]:
 @pytest.fixture
 def qloop(qapp: Any) -> Iterator[LoopRunner]:
     """A qasync loop on the Qt main thread, as the app runs it."""
-    import qasync  # noqa: PLC0415  (Qt only where a test asks for it)
+    import qasync
 
     loop = qasync.QEventLoop(qapp, already_running=False)
     asyncio.set_event_loop(loop)

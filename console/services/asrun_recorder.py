@@ -1,0 +1,65 @@
+"""Writes what OBS confirms into the as-run log: scene changes, connection, stream, record.
+
+It listens to the mirror, so it records only what OBS confirmed, never what was
+merely asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from console.models.asrun import AsRunEntry, AsRunKind, ConsoleRole
+from console.models.obs_state import ObsSnapshot
+from console.obs.mirror import ObsMirror
+from console.store.asrun import AsRunWriter
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class AsRunRecorder:
+    """Turns snapshot changes of one OBS into as-run entries."""
+
+    def __init__(
+        self, mirror: ObsMirror, writer: AsRunWriter, console_name: str,
+        role: ConsoleRole = ConsoleRole.STAGE, clock: Clock = utc_now,
+    ) -> None:
+        self._mirror = mirror
+        self._writer = writer
+        self._console = console_name
+        self._role = role
+        self._clock = clock
+        self._last = mirror.snapshot
+        mirror.changed.connect(self._on_changed)
+
+    def close(self) -> None:
+        self._mirror.changed.disconnect(self._on_changed)
+
+    def _on_changed(self, snapshot: ObsSnapshot) -> None:
+        before, self._last = self._last, snapshot
+        obs = self._mirror.connection.name
+        if snapshot.state is not before.state:
+            self._record(AsRunKind.CONNECTION, obs=obs, state=snapshot.state.value,
+                         error=snapshot.error)
+        if not snapshot.connected:
+            return
+        if snapshot.program_scene != before.program_scene and before.program_scene is not None \
+                and before.connected:
+            self._record(AsRunKind.SCENE_CHANGE, obs=obs, scene=snapshot.program_scene,
+                         previous=before.program_scene)
+        if snapshot.stream.active != before.stream.active and before.connected:
+            self._record(AsRunKind.STREAM, obs=obs, active=snapshot.stream.active)
+        if snapshot.record.active != before.record.active and before.connected:
+            self._record(AsRunKind.RECORD, obs=obs, active=snapshot.record.active)
+
+    def _record(self, kind: AsRunKind, **details: Any) -> None:
+        now = self._clock()
+        self._writer.append(AsRunEntry(
+            at_utc=now, kind=kind.value, console=self._console, role=self._role.value,
+            actual=now, details={key: value for key, value in details.items() if value is not None},
+        ))

@@ -1,0 +1,98 @@
+"""Running the real ``conference-console`` as a subprocess, and reading its structured log."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+CONSOLE = [sys.executable, "-m", "console"]
+
+
+def console_environment(tmp_path: Path, password: str | None = None,
+                        extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A clean environment: private data and config folders, offscreen Qt, no inherited secret."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("OBS_WEBSOCKET_PASSWORD", "CONSOLE_CONTROL_TOKEN")}
+    env.update(
+        CONSOLE_DATA_DIR=str(tmp_path / "data"),
+        CONSOLE_CONFIG_DIR=str(tmp_path / "config"),
+        QT_QPA_PLATFORM="offscreen",
+        PYTHONWARNINGS="error::DeprecationWarning",
+        # No keyring daemon in tests: the null backend makes "no password stored" explicit.
+        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+    )
+    if password is not None:
+        env["OBS_WEBSOCKET_PASSWORD"] = password
+    env.update(extra or {})
+    return env
+
+
+def run_console(args: Sequence[str], env: Mapping[str, str], timeout_s: float = 30) -> \
+        subprocess.CompletedProcess[str]:
+    return subprocess.run([*CONSOLE, *args], env=dict(env), capture_output=True, text=True,
+                          timeout=timeout_s, stdin=subprocess.DEVNULL, check=False)
+
+
+class ConsoleProcess:
+    """The console app as a subprocess whose JSON log lines are collected as they arrive."""
+
+    def __init__(self, args: Sequence[str], env: Mapping[str, str]) -> None:
+        self.process = subprocess.Popen(
+            [*CONSOLE, *args], env=dict(env), stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        self.raw_lines: list[str] = []
+        self.records: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read, name="console-log-reader", daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            with self._lock:
+                self.raw_lines.append(line)
+                try:
+                    self.records.append(json.loads(line))
+                except ValueError:
+                    pass
+
+    def wait_for_record(self, timeout_s: float, **fields: Any) -> dict[str, Any]:
+        """The first log record whose fields include ``fields``; fail after ``timeout_s``."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            with self._lock:
+                for record in self.records:
+                    if all(record.get(key) == value for key, value in fields.items()):
+                        return record
+            if self.process.poll() is not None and not self._reader.is_alive():
+                break
+            time.sleep(0.05)
+        raise AssertionError(f"no log record with {fields}; log was:\n{self.log_text()}")
+
+    def log_text(self) -> str:
+        with self._lock:
+            return "".join(self.raw_lines)
+
+    def stop(self, timeout_s: float = 20) -> int:
+        """SIGTERM, as a desktop session ending would; return the exit code."""
+        if self.process.poll() is None:
+            self.process.terminate()
+        try:
+            code = self.process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            code = self.process.wait()
+        self._reader.join(timeout=5)
+        assert self.process.stdout is not None
+        self.process.stdout.close()
+        assert self.process.stderr is not None
+        self.process.stderr.close()
+        return code
