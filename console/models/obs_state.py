@@ -83,10 +83,16 @@ def _output_state(data: Mapping[str, Any], previous: OutputState) -> OutputState
         previous,
         active=bool(data.get("outputActive", previous.active)),
         reconnecting=output_state == "OBS_WEBSOCKET_OUTPUT_RECONNECTING",
-        paused=output_state == "OBS_WEBSOCKET_OUTPUT_PAUSED"
-        or (previous.paused and output_state != "OBS_WEBSOCKET_OUTPUT_RESUMED"
-            and output_state != "OBS_WEBSOCKET_OUTPUT_STOPPED"),
+        paused=_paused_after(output_state, previous.paused),
     )
+
+
+def _paused_after(output_state: str, was_paused: bool) -> bool:
+    if output_state == "OBS_WEBSOCKET_OUTPUT_PAUSED":
+        return True
+    if output_state in ("OBS_WEBSOCKET_OUTPUT_RESUMED", "OBS_WEBSOCKET_OUTPUT_STOPPED"):
+        return False
+    return was_paused
 
 
 def apply_event(snapshot: ObsSnapshot, event_type: str, data: Mapping[str, Any]) -> ObsSnapshot:
@@ -121,6 +127,7 @@ def apply_event(snapshot: ObsSnapshot, event_type: str, data: Mapping[str, Any])
 
 def snapshot_from_queries(
     base: ObsSnapshot,
+    *,
     version: Mapping[str, Any],
     scene_list: Mapping[str, Any],
     studio_mode: Mapping[str, Any],

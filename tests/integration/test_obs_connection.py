@@ -49,8 +49,10 @@ def test_connects_and_mirrors_obs_state(aio: LoopRunner, shared_obs: PrivateObs)
         async with connected(shared_obs) as mirror:
             snapshot = mirror.snapshot
             assert snapshot.state is S.CONNECTED
-            assert snapshot.obs_version and snapshot.obs_version.startswith(("29.", "3"))
-            assert snapshot.websocket_version and snapshot.websocket_version.startswith("5.")
+            assert snapshot.obs_version
+            assert snapshot.obs_version.startswith(("29.", "3"))
+            assert snapshot.websocket_version
+            assert snapshot.websocket_version.startswith("5.")
             assert snapshot.program_scene in snapshot.scenes
             assert "Cut" in snapshot.transitions
             assert mirror.connection.supports("GetSceneList")
