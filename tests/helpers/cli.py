@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -59,10 +60,8 @@ class ConsoleProcess:
         for line in self.process.stderr:
             with self._lock:
                 self.raw_lines.append(line)
-                try:
+                with contextlib.suppress(ValueError):
                     self.records.append(json.loads(line))
-                except ValueError:
-                    pass
 
     def wait_for_record(self, timeout_s: float, **fields: Any) -> dict[str, Any]:
         """The first log record whose fields include ``fields``; fail after ``timeout_s``."""

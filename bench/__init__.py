@@ -1,0 +1,1 @@
+"""Benchmarks: ``make bench``. They print ratios against a baseline measured in the same run."""

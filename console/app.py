@@ -1,0 +1,172 @@
+"""The composition root: builds the store, the OBS connection, the services and the window.
+
+One asyncio loop (qasync) runs on the Qt main thread. ``run_gui`` owns the
+QApplication and the loop; :class:`ConsoleApp` owns everything else and tears
+it down in the reverse order it was built, so no thread, task or socket
+outlives the window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import socket
+import sys
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import qasync
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from console import logs
+from console.models.asrun import ConsoleRole
+from console.models.obs_state import ConnectionState
+from console.obs.connection import ObsConnection
+from console.obs.endpoint import ObsEndpoint
+from console.obs.mirror import ObsMirror
+from console.services import show_import
+from console.services.asrun_recorder import AsRunRecorder
+from console.services.switcher import SceneSwitcher
+from console.store.asrun import AsRunWriter
+from console.store.database import open_database
+from console.store.shows import load_show
+from console.ui import tasks
+from console.ui.main_window import MainWindow
+from console.ui.password_prompt import password_dialog
+from console.ui.theme import apply_theme
+
+log = logging.getLogger(__name__)
+
+# Python runs signal handlers only when the interpreter gets control; this timer
+# gives it control even while Qt waits for input.
+SIGNAL_POLL_MS = 200
+
+
+@dataclass(frozen=True)
+class AppOptions:
+    db_path: Path
+    obs_url: str
+    settings_path: Path
+    console_name: str = socket.gethostname()
+    title_suffix: str = ""
+
+
+class ConsoleApp:
+    """Everything the console runs, built on a running qasync loop."""
+
+    def __init__(self, options: AppOptions, password: str) -> None:
+        self.options = options
+        self._endpoint = ObsEndpoint.parse(options.obs_url)
+        logs.register_secret(password)
+        self.database = open_database(options.db_path)
+        self.writer = AsRunWriter(options.db_path)
+        self.connection = ObsConnection(self._endpoint, password, name="main")
+        self.mirror = ObsMirror(self.connection)
+        self.switcher = SceneSwitcher(self.connection, self.mirror)
+        self.recorder = AsRunRecorder(self.mirror, self.writer, options.console_name,
+                                      ConsoleRole.STAGE)
+        self.window = MainWindow(self.mirror, self.switcher, options.settings_path,
+                                 options.title_suffix or self._endpoint.url)
+        self.connection.state_changed.connect(self._on_connection_state)
+        self._password_prompt_open = False
+
+    def start(self) -> None:
+        self.window.show()
+        if load_show(self.database) is None:
+            self.window.offer_demo(self._load_demo)
+        self.connection.start()
+        log.info("console started", extra={"db": str(self.options.db_path),
+                                           "obs_url": self._endpoint.url})
+
+    async def _load_demo(self) -> str:
+        summary = await asyncio.to_thread(show_import.import_demo, self.options.db_path)
+        return summary.describe()
+
+    def _on_connection_state(self, state: ConnectionState) -> None:
+        if state is ConnectionState.AUTH_FAILED and not self._password_prompt_open:
+            self.window.show_error(f"OBS refused the password ({self._endpoint.url})")
+            self._ask_password()
+
+    def _ask_password(self) -> None:
+        # open(), not exec(): a nested event loop would stall the asyncio loop.
+        dialog = password_dialog(self.window, self._endpoint.url)
+        self._password_prompt_open = True
+
+        def accepted(password: str) -> None:
+            logs.register_secret(password)
+            tasks.run_task(self.connection.reconnect_with(password),
+                           description="Reconnect to OBS", on_error=self.window.show_error)
+
+        def finished() -> None:
+            self._password_prompt_open = False
+            dialog.deleteLater()
+
+        dialog.textValueSelected.connect(accepted)
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    async def close(self) -> None:
+        for task in tasks.cancel_all():
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self.connection.state_changed.disconnect(self._on_connection_state)
+        self.recorder.close()
+        await self.mirror.close()
+        await self.connection.stop()
+        self.writer.close()
+        self.database.conn.close()
+        log.info("console stopped")
+
+
+def _install_signal_handlers(request_quit: Callable[[], object]) -> QTimer:
+    def handler(signum: int, _frame: object) -> None:
+        log.info("received signal %s, closing", signal.Signals(signum).name)
+        request_quit()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+    timer = QTimer()
+    timer.start(SIGNAL_POLL_MS)
+    timer.timeout.connect(lambda: None)
+    return timer
+
+
+async def _run_until_closed(
+    console: ConsoleApp, closed: asyncio.Event, after_start: AfterStart | None
+) -> None:
+    console.start()
+    if after_start is not None:
+        tasks.run_task(after_start(console), description="Prepare the show",
+                       on_error=console.window.show_error)
+    try:
+        await closed.wait()
+    finally:
+        await console.close()
+
+
+AfterStart = Callable[[ConsoleApp], Coroutine[Any, Any, None]]
+
+
+def run_gui(options: AppOptions, password: str, after_start: AfterStart | None = None) -> int:
+    """Show the console until its window is closed (or SIGTERM/SIGINT); return the exit code."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("conference-console")
+    app.setQuitOnLastWindowClosed(False)
+    apply_theme(app)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    closed = asyncio.Event()
+    with loop:
+        console = ConsoleApp(options, password)
+        console.window.closing.connect(closed.set)
+        timer = _install_signal_handlers(console.window.close)
+        loop.run_until_complete(_run_until_closed(console, closed, after_start))
+        timer.stop()
+    asyncio.set_event_loop(None)
+    return 0

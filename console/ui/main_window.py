@@ -1,0 +1,223 @@
+"""The stage manager's window: docks for OBS and the scenes, a status line for what went wrong.
+
+The window remembers its geometry and dock layout in an INI file (QSettings),
+written when it closes and read when it is built.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, qVersion
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.obs.mirror import ObsMirror
+from console.ui.obs_panel import ObsPanel
+from console.ui.scene_panel import SceneActions, ScenePanel
+from console.ui.tasks import run_task
+from console.ui.theme import Tone, set_tone
+
+log = logging.getLogger(__name__)
+
+APP_TITLE = "Conference production console"
+# Bump when the docks change so an old saved layout is ignored rather than misapplied.
+LAYOUT_VERSION = 1
+GEOMETRY_KEY = "mainWindow/geometry"
+LAYOUT_KEY = "mainWindow/layout"
+DEFAULT_SIZE = (1280, 800)
+
+
+class EmptyShowBanner(QFrame):
+    """Says the show database is empty and offers the demo show; it blocks nothing.
+
+    Signals:
+        load_demo_requested(): the operator asked for the demo show.
+    """
+
+    load_demo_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("emptyShowBanner")
+        self.button = QPushButton("Load the demo show")
+        self.button.setObjectName("loadDemoButton")
+        self.button.clicked.connect(self._request)
+        layout = QHBoxLayout(self)
+        layout.addWidget(QLabel("This show database is empty."), 1)
+        layout.addWidget(self.button)
+
+    def _request(self) -> None:
+        self.button.setEnabled(False)  # one load, however often it is clicked
+        self.load_demo_requested.emit()
+
+    def offer(self) -> None:
+        self.button.setEnabled(True)
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    """The console's main window.
+
+    Docks (by objectName): ``obsDock`` (:class:`ObsPanel`), ``scenesDock``
+    (:class:`ScenePanel`). Other children: ``emptyShowBanner``, ``statusMessage``.
+
+    Signals:
+        closing(): the window is closing (its layout is saved by then).
+    """
+
+    closing = Signal()
+
+    def __init__(self, mirror: ObsMirror, switcher: SceneActions, settings_path: Path,
+                 title_suffix: str = "") -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(f"{APP_TITLE} — {title_suffix}" if title_suffix else APP_TITLE)
+        self._settings_path = settings_path
+        self.obs_panel = ObsPanel(mirror)
+        self.scene_panel = ScenePanel(mirror, switcher)
+        self.scene_panel.failed.connect(self.show_error)
+        self._banner = EmptyShowBanner()
+        self._banner.hide()
+        self._banner.load_demo_requested.connect(self._load_demo)
+        self._demo_loader: Callable[[], Awaitable[str]] | None = None
+        self._status = self._make_status_line()
+        self.setCentralWidget(self._make_central())
+        self._docks = [
+            self._add_dock("obsDock", "OBS", self.obs_panel, Qt.DockWidgetArea.RightDockWidgetArea),
+            self._add_dock("scenesDock", "Scenes", self.scene_panel,
+                           Qt.DockWidgetArea.LeftDockWidgetArea),
+        ]
+        self._make_menus()
+        self.resize(*DEFAULT_SIZE)
+        self._restore_layout()
+
+    # -- construction --------------------------------------------------------
+
+    def _make_central(self) -> QWidget:
+        # The rundown will live here; until then the area says so.
+        placeholder = QLabel("Rundown")
+        placeholder.setObjectName("centralPlaceholder")
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        placeholder.setProperty("caption", True)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self._banner)
+        layout.addWidget(placeholder, 1)
+        return central
+
+    def _make_status_line(self) -> QLabel:
+        # A label rather than showMessage(): Qt clears showMessage() text on hover tips,
+        # and an error must stay until the next message.
+        label = QLabel()
+        label.setObjectName("statusMessage")
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addWidget(label, 1)
+        return label
+
+    def _add_dock(self, name: str, title: str, panel: QWidget,
+                  area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)  # saveState/restoreState find docks by objectName
+        dock.setWidget(panel)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _make_menus(self) -> None:
+        view = self.menuBar().addMenu("&View")
+        for dock in self._docks:
+            view.addAction(dock.toggleViewAction())
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction("&About", self.show_about)
+
+    # -- status line -----------------------------------------------------------------
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        """Show ``text`` in the status bar until the next message; errors in red."""
+        stamp = time.strftime("%H:%M:%S")  # when it happened matters during a live show
+        self._status.setText(f"{stamp}  {text}")
+        set_tone(self._status, Tone.ALARM if error else Tone.NEUTRAL)
+
+    def show_error(self, text: str) -> None:
+        self.show_message(text, error=True)
+
+    def status_text(self) -> str:
+        return self._status.text()
+
+    # -- the empty show banner -------------------------------------------------------
+
+    def offer_demo(self, callback: Callable[[], Awaitable[str]]) -> None:
+        """Show the banner; its button runs ``callback`` and shows the summary it returns."""
+        self._demo_loader = callback
+        self._banner.offer()
+
+    def _load_demo(self) -> None:
+        if self._demo_loader is None:
+            return
+        run_task(self._run_demo_loader(self._demo_loader), description="Load the demo show",
+                 on_error=self._demo_failed)
+
+    async def _run_demo_loader(self, loader: Callable[[], Awaitable[str]]) -> None:
+        summary = await loader()
+        self._banner.hide()
+        self.show_message(summary)
+
+    def _demo_failed(self, message: str) -> None:
+        self._banner.offer()  # let the operator try again
+        self.show_error(message)
+
+    # -- help ------------------------------------------------------------------------
+
+    def show_about(self) -> QMessageBox:
+        # open(), not exec(): a modal loop of its own must never hold up the live show.
+        box = QMessageBox(QMessageBox.Icon.Information, f"About {APP_TITLE}",
+                          f"{APP_TITLE}\n\nControls OBS Studio for live-streamed, interpreted "
+                          f"conferences.\n\nQt {qVersion()}, PySide6 {pyside_version}",
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("aboutBox")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    # -- geometry and layout ---------------------------------------------------------
+
+    def _settings(self) -> QSettings:
+        return QSettings(str(self._settings_path), QSettings.Format.IniFormat)
+
+    def _restore_layout(self) -> None:
+        settings = self._settings()
+        geometry = settings.value(GEOMETRY_KEY)
+        if isinstance(geometry, QByteArray) and not self.restoreGeometry(geometry):
+            log.info("ignoring an unreadable window geometry in %s", self._settings_path)
+        layout = settings.value(LAYOUT_KEY)
+        if isinstance(layout, QByteArray) and not self.restoreState(layout, LAYOUT_VERSION):
+            log.info("ignoring an outdated dock layout in %s", self._settings_path)
+
+    def save_layout(self) -> None:
+        self._settings_path.parent.mkdir(parents=True, exist_ok=True)
+        settings = self._settings()
+        settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        settings.setValue(LAYOUT_KEY, self.saveState(LAYOUT_VERSION))
+        settings.sync()
+        if settings.status() is not QSettings.Status.NoError:
+            log.warning("could not save the window layout to %s: %s", self._settings_path,
+                        settings.status().name)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self.save_layout()
+        super().closeEvent(event)
+        self.closing.emit()

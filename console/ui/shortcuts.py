@@ -1,0 +1,70 @@
+"""Every keyboard shortcut of the console, in one place.
+
+TAKE is the key a stage manager presses dozens of times a day, so it is one key
+that works wherever the focus is (an application-wide shortcut): Space, as in
+most broadcast switchers' software. Free text fields (line edits) still receive
+their spaces: Qt lets a focused text field claim printable keys before any
+shortcut. Spin boxes would claim Space too, where it means nothing, so widgets
+hand it back with :func:`reserve_for_shortcut`. The TAKE button itself never
+takes focus, so Space can never "click the focused button" instead. Holding the
+key down does not repeat a take.
+
+On the scene list, Return and Enter take the highlighted scene as well.
+
+STUDIO_MODE toggles OBS's studio mode (on macOS Qt maps Ctrl to Command; Cmd+M
+is also "minimise" there, but an application shortcut takes precedence).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QWidget
+
+TAKE = "Space"
+TAKE_ON_LIST = ("Return", "Enter")
+STUDIO_MODE = "Ctrl+M"
+
+
+def application_shortcut(parent: QWidget, keys: str, slot: Callable[[], Any]) -> QShortcut:
+    """A shortcut active in every window of the application, without auto-repeat."""
+    return _shortcut(parent, keys, slot, Qt.ShortcutContext.ApplicationShortcut)
+
+
+def widget_shortcut(parent: QWidget, keys: str, slot: Callable[[], Any]) -> QShortcut:
+    """A shortcut active only while ``parent`` has the keyboard focus."""
+    return _shortcut(parent, keys, slot, Qt.ShortcutContext.WidgetShortcut)
+
+
+def _shortcut(
+    parent: QWidget, keys: str, slot: Callable[[], Any], context: Qt.ShortcutContext
+) -> QShortcut:
+    shortcut = QShortcut(QKeySequence(keys), parent)
+    shortcut.setContext(context)
+    # A held key must not fire a second take.
+    shortcut.setAutoRepeat(False)
+    shortcut.activated.connect(slot)
+    return shortcut
+
+
+class _ShortcutKeyReserver(QObject):
+    """Refuses a focused widget's claim on a key, so the shortcut for it fires instead."""
+
+    def __init__(self, keys: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._keys = QKeySequence(keys)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if event.type() is QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and QKeySequence(event.keyCombination()) == self._keys:
+            event.ignore()  # not claimed: Qt now looks for a shortcut
+            return True
+        return False
+
+
+def reserve_for_shortcut(widget: QWidget, keys: str) -> None:
+    """Let the shortcut for ``keys`` fire even while ``widget`` (a spin box, say) has focus."""
+    widget.installEventFilter(_ShortcutKeyReserver(keys, widget))

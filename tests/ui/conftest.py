@@ -1,0 +1,46 @@
+"""Fixtures for widget tests: an offscreen Qt, the qasync loop, a mirror fed by hand."""
+
+from __future__ import annotations
+
+import os
+
+# Before anything imports Qt: no display is needed (or wanted) for these tests.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from console.obs.connection import ObsConnection
+from console.obs.endpoint import ObsEndpoint
+from console.obs.mirror import ObsMirror
+from tests.helpers.loops import LoopRunner
+from tests.ui.support import RecordingSwitcher
+
+# The offscreen platform cannot resize native windows to hints; on screen this never shows.
+OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+@pytest.fixture
+def loop(qloop: LoopRunner) -> asyncio.AbstractEventLoop:
+    """The shared qasync loop (tests/helpers/loops.py: no task may outlive the test)."""
+    return qloop.loop
+
+
+@pytest.fixture
+def mirror() -> ObsMirror:
+    # Never started: the connection only exists because the mirror needs one.
+    return ObsMirror(ObsConnection(ObsEndpoint("127.0.0.1", 1), "not-used"))
+
+
+@pytest.fixture
+def switcher() -> RecordingSwitcher:
+    return RecordingSwitcher()
