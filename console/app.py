@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import qasync
 from PySide6.QtCore import QTimer
@@ -41,6 +41,7 @@ from console.ui.password_prompt import password_dialog
 from console.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Python runs signal handlers only when the interpreter gets control; this timer
 # gives it control even while Qt waits for input.
@@ -116,6 +117,7 @@ class ConsoleApp:
                 await task
         self.connection.state_changed.disconnect(self._on_connection_state)
         self.recorder.close()
+        self.switcher.close()
         await self.mirror.close()
         await self.connection.stop()
         self.writer.close()
@@ -134,6 +136,25 @@ def _install_signal_handlers(request_quit: Callable[[], object]) -> QTimer:
     timer.start(SIGNAL_POLL_MS)
     timer.timeout.connect(lambda: None)
     return timer
+
+
+def run_to_completion(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T]) -> T:
+    """``loop.run_until_complete`` for a qasync loop, without its last ``processEvents``:
+    qasync runs that with no running loop set, so a task stepped there dies with
+    "no running event loop". Events left over simply run in the next loop run."""
+    future = asyncio.ensure_future(coro, loop=loop)
+
+    def stop(_future: asyncio.Future[T]) -> None:
+        loop.stop()
+
+    future.add_done_callback(stop)
+    try:
+        loop.run_forever()
+    finally:
+        future.remove_done_callback(stop)
+    if not future.done():
+        raise RuntimeError("the event loop stopped before the coroutine finished")
+    return future.result()
 
 
 async def _run_until_closed(
@@ -166,7 +187,7 @@ def run_gui(options: AppOptions, password: str, after_start: AfterStart | None =
         console = ConsoleApp(options, password)
         console.window.closing.connect(closed.set)
         timer = _install_signal_handlers(console.window.close)
-        loop.run_until_complete(_run_until_closed(console, closed, after_start))
+        run_to_completion(loop, _run_until_closed(console, closed, after_start))
         timer.stop()
     asyncio.set_event_loop(None)
     return 0

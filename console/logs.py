@@ -34,20 +34,6 @@ def scrub(text: str) -> str:
     return text
 
 
-class SecretScrubber(logging.Filter):
-    """Rewrites a record's message so no registered secret survives formatting."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        clean = scrub(message)
-        if clean != message:
-            record.msg, record.args = clean, None
-        if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
-            record.exc_info = None
-        return True
-
-
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
@@ -72,8 +58,15 @@ def configure(level: str = "INFO", stream: TextIO | None = None) -> None:
         if getattr(handler, "_console_handler", False):
             root.removeHandler(handler)
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(JsonFormatter())
-    handler.addFilter(SecretScrubber())
+    handler.setFormatter(JsonFormatter())  # it scrubs secrets from each finished line
     handler._console_handler = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
+
+
+def reset() -> None:
+    """Remove the handler :func:`configure` installed (tests, embedding)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_console_handler", False):
+            root.removeHandler(handler)

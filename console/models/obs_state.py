@@ -103,12 +103,9 @@ def apply_event(snapshot: ObsSnapshot, event_type: str, data: Mapping[str, Any])
         case "CurrentPreviewSceneChanged":
             return replace(snapshot, preview_scene=str(data["sceneName"]))
         case "StudioModeStateChanged":
-            enabled = bool(data["studioModeEnabled"])
-            return replace(
-                snapshot,
-                studio_mode=enabled,
-                preview_scene=snapshot.preview_scene if enabled else None,
-            )
+            # Either way the preview is unknown until OBS says which scene it is.
+            return replace(snapshot, studio_mode=bool(data["studioModeEnabled"]),
+                           preview_scene=None)
         case "SceneListChanged":
             return replace(snapshot, scenes=_scene_list_from(data))
         case "SceneNameChanged":

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Coroutine
 from dataclasses import replace
 from typing import Any
 
@@ -51,7 +52,7 @@ class ObsMirror:
         self.connection = connection
         self._snapshot = ObsSnapshot()
         self._during_resync: list[tuple[str, dict[str, Any]]] | None = None
-        self._resync_task: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
         self._synced_once = False
         connection.state_changed.connect(self._on_state)
         connection.connected.connect(self._on_connected)
@@ -67,10 +68,10 @@ class ObsMirror:
         self.connection.connected.disconnect(self._on_connected)
         self.connection.event.disconnect(self._on_event)
         self.connection.heartbeat.disconnect(self._on_heartbeat)
-        if self._resync_task is not None:
-            self._resync_task.cancel()
+        for task in list(self._tasks):
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._resync_task
+                await task
 
     async def resync(self) -> None:
         """Ask OBS for the full state and replace the snapshot with its answers."""
@@ -108,9 +109,7 @@ class ObsMirror:
             self.synced.disconnect(finish)
 
     def _on_connected(self) -> None:
-        self._resync_task = asyncio.get_running_loop().create_task(
-            self.resync(), name=f"obs-resync-{self.connection.name}"
-        )
+        self._spawn(self.resync(), "obs-resync")
 
     def _on_state(self, state: ConnectionState) -> None:
         if state is not ConnectionState.CONNECTED:
@@ -122,6 +121,24 @@ class ObsMirror:
         if self._during_resync is not None:
             self._during_resync.append((event_type, data))
         self._publish(apply_event(self._snapshot, event_type, data))
+        if event_type == "StudioModeStateChanged" and data.get("studioModeEnabled"):
+            # OBS picks the preview scene itself and announces it with no event of its own.
+            self._spawn(self._fetch_preview(), "obs-preview")
+
+    async def _fetch_preview(self) -> None:
+        try:
+            answer = await self.connection.request("GetCurrentPreviewScene")
+        except ObsError as error:
+            log.info("could not read the preview scene: %s", error)
+            return
+        if self._snapshot.studio_mode and self._snapshot.preview_scene is None:
+            preview = answer.get("currentPreviewSceneName")
+            self._publish(replace(self._snapshot, preview_scene=preview))
+
+    def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.get_running_loop().create_task(coro, name=f"{name}-{self.connection.name}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def _on_heartbeat(self, latency_ms: float) -> None:
         self._publish(replace(self._snapshot, latency_ms=round(latency_ms, 1)))
