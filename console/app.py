@@ -38,6 +38,7 @@ from console.store.shows import load_show
 from console.ui import tasks
 from console.ui.main_window import MainWindow
 from console.ui.password_prompt import password_dialog
+from console.ui.qt_messages import route_qt_messages_to_log
 from console.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
@@ -175,6 +176,7 @@ AfterStart = Callable[[ConsoleApp], Coroutine[Any, Any, None]]
 
 def run_gui(options: AppOptions, password: str, after_start: AfterStart | None = None) -> int:
     """Show the console until its window is closed (or SIGTERM/SIGINT); return the exit code."""
+    route_qt_messages_to_log()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("conference-console")

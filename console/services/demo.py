@@ -42,5 +42,6 @@ async def provision_demo_scenes(connection: ObsConnection, db_path: Path) -> Pro
     """Wait for OBS, then create the demo show's scenes that it lacks."""
     await connection.wait_for_state(ConnectionState.CONNECTED, timeout_s=CONNECT_TIMEOUT_S)
     report = await ensure_scenes(connection, demo_scene_names(db_path))
-    log.info("demo scenes ready", extra={"created": report.created})
+    log.info("demo scenes ready", extra={"scenes_created": report.created,
+                                          "scenes_present": report.already_there})
     return report

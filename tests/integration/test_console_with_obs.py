@@ -249,3 +249,30 @@ def test_password_never_reaches_logs_or_files(
         assert secret not in text
         for path in files:
             assert secret.encode() not in path.read_bytes(), path.name
+
+
+@pytest.mark.expected_log("console.obs.connection")
+def test_refused_password_asks_once_and_reconnects_with_the_typed_one(
+    qloop: LoopRunner, themed: Any, shared_obs: PrivateObs, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QApplication, QInputDialog
+
+    def open_prompts() -> list[QInputDialog]:
+        return [widget for widget in QApplication.topLevelWidgets()
+                if isinstance(widget, QInputDialog) and widget.isVisible()
+                and widget.objectName() == "obsPasswordDialog"]
+
+    async def scenario() -> None:
+        async with running_console(tmp_path, shared_obs, "not-the-password") as console:
+            await until(lambda: open_prompts(), 10, "password prompt shown")
+            assert console.connection.state is ConnectionState.AUTH_FAILED
+            assert "password" in console.window.status_text()
+            await asyncio.sleep(1.0)  # a retry loop would show a second prompt by now
+            prompts = open_prompts()
+            assert len(prompts) == 1
+            prompts[0].setTextValue(shared_obs.password)
+            prompts[0].accept()
+            await synced(console)
+            assert console.connection.state is ConnectionState.CONNECTED
+
+    qloop.run(scenario())

@@ -23,8 +23,10 @@ S = ConnectionState
 
 
 @asynccontextmanager
-async def connected(obs: PrivateObs, password: str | None = None) -> AsyncIterator[ObsMirror]:
-    connection = ObsConnection(ObsEndpoint("127.0.0.1", obs.port), password or obs.password)
+async def connected(obs: PrivateObs, password: str | None = None,
+                    name: str = "main") -> AsyncIterator[ObsMirror]:
+    connection = ObsConnection(ObsEndpoint("127.0.0.1", obs.port), password or obs.password,
+                               name=name)
     mirror = ObsMirror(connection)
     connection.start()
     try:
@@ -187,5 +189,28 @@ def test_frozen_obs_is_detected_by_the_heartbeat(
             assert time.monotonic() - frozen_at < 2.0
             obs.thaw()
             await mirror.connection.wait_for_state(S.CONNECTED, timeout_s=10)
+
+    aio.run(scenario())
+
+
+def test_several_named_connections_at_once(
+    aio: LoopRunner, shared_obs: PrivateObs, own_obs: PrivateObs
+) -> None:
+    """One console can watch several OBS instances (for example one per audio mix)."""
+
+    async def scenario() -> None:
+        async with connected(shared_obs, name="floor") as first, \
+                connected(own_obs, name="mixes") as second:
+            assert (first.connection.name, second.connection.name) == ("floor", "mixes")
+            other = bare_client(own_obs)
+            try:
+                ensure_scenes(other, "Only on the second")
+                await wait_until(lambda: "Only on the second" in second.snapshot.scenes, 5)
+            finally:
+                other.disconnect()
+            assert "Only on the second" not in first.snapshot.scenes
+            own_obs.kill()
+            await second.connection.wait_for_state(S.RECONNECTING, timeout_s=2)
+            assert first.connection.state is S.CONNECTED
 
     aio.run(scenario())

@@ -1,0 +1,31 @@
+"""Qt's own messages go into the structured log, not loose onto stderr."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+
+log = logging.getLogger("qt")
+
+# Messages known to be harmless where they occur: logged at DEBUG.
+HARMLESS = (
+    "This plugin does not support propagateSizeHints()",  # the offscreen platform
+)
+
+_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def _handle(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    level = logging.DEBUG if message.startswith(HARMLESS) else _LEVELS.get(kind, logging.INFO)
+    log.log(level, message, extra={"qt_category": context.category})
+
+
+def route_qt_messages_to_log() -> None:
+    qInstallMessageHandler(_handle)
