@@ -264,7 +264,7 @@ def test_refused_password_asks_once_and_reconnects_with_the_typed_one(
 
     async def scenario() -> None:
         async with running_console(tmp_path, shared_obs, "not-the-password") as console:
-            await until(lambda: open_prompts(), 10, "password prompt shown")
+            await until(open_prompts, 10, "password prompt shown")
             assert console.connection.state is ConnectionState.AUTH_FAILED
             assert "password" in console.window.status_text()
             await asyncio.sleep(1.0)  # a retry loop would show a second prompt by now
