@@ -35,13 +35,17 @@ def demo_scene_names(db_path: Path) -> list[str]:
         show = load_show(database)
     finally:
         database.conn.close()
-    return list(scene_names(show)) if show is not None else []
+    return list(scene_names(show)) if show is not None else []  # in running order
 
 
 async def provision_demo_scenes(connection: ObsConnection, db_path: Path) -> ProvisionReport:
     """Wait for OBS, then create the demo show's scenes that it lacks."""
     await connection.wait_for_state(ConnectionState.CONNECTED, timeout_s=CONNECT_TIMEOUT_S)
-    report = await ensure_scenes(connection, demo_scene_names(db_path))
+    names = demo_scene_names(db_path)
+    report = await ensure_scenes(connection, names)
+    if names and report.created:
+        # A fresh OBS shows its empty default scene; open on the show's first scene instead.
+        await connection.request("SetCurrentProgramScene", {"sceneName": names[0]})
     log.info("demo scenes ready", extra={"scenes_created": report.created,
                                           "scenes_present": report.already_there})
     return report
