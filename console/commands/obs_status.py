@@ -99,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
-    password = secrets.find_password(endpoint.url)
+    # A person at a terminal may be asked; a script (--json, or no terminal) never is.
+    password = secrets.find_password(endpoint.url, prompt=not args.json)
     code, result = asyncio.run(_query(endpoint, password))
     if isinstance(result, str):
         print(f"error: {result}", file=sys.stderr)
