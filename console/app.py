@@ -26,11 +26,13 @@ from PySide6.QtWidgets import QApplication
 from console import logs
 from console.models.asrun import ConsoleRole
 from console.models.obs_state import ConnectionState
+from console.models.show import Show
 from console.obs.connection import ObsConnection
 from console.obs.endpoint import ObsEndpoint
 from console.obs.mirror import ObsMirror
 from console.services import show_import
 from console.services.asrun_recorder import AsRunRecorder
+from console.services.show_runner import ShowRunner
 from console.services.switcher import SceneSwitcher
 from console.store.asrun import AsRunWriter
 from console.store.database import open_database
@@ -72,6 +74,7 @@ class ConsoleApp:
         self.switcher = SceneSwitcher(self.connection, self.mirror)
         self.recorder = AsRunRecorder(self.mirror, self.writer, options.console_name,
                                       ConsoleRole.STAGE)
+        self.runner = ShowRunner(options.db_path, self.writer, options.console_name)
         self.window = MainWindow(self.mirror, self.switcher, options.settings_path,
                                  options.title_suffix or self._endpoint.url)
         self.connection.state_changed.connect(self._on_connection_state)
@@ -79,7 +82,7 @@ class ConsoleApp:
 
     def start(self) -> None:
         self.window.show()
-        if load_show(self.database) is None:
+        if self.runner.show is None:
             self.window.offer_demo(self._load_demo)
         self.connection.start()
         log.info("console started", extra={"db": str(self.options.db_path),
@@ -87,7 +90,15 @@ class ConsoleApp:
 
     async def _load_demo(self) -> str:
         summary = await asyncio.to_thread(show_import.import_demo, self.options.db_path)
+        self.runner.set_show(await asyncio.to_thread(self._read_show))
         return summary.describe()
+
+    def _read_show(self) -> Show | None:
+        database = open_database(self.options.db_path)
+        try:
+            return load_show(database)
+        finally:
+            database.conn.close()
 
     def _on_connection_state(self, state: ConnectionState) -> None:
         if state is ConnectionState.AUTH_FAILED and not self._password_prompt_open:
@@ -121,6 +132,7 @@ class ConsoleApp:
         self.switcher.close()
         await self.mirror.close()
         await self.connection.stop()
+        self.runner.close()
         self.writer.close()
         self.database.conn.close()
         log.info("console stopped")
@@ -185,10 +197,18 @@ def run_gui(options: AppOptions, password: str, after_start: AfterStart | None =
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     closed = asyncio.Event()
+    # Handlers first: a SIGTERM while the console is still being built closes it as
+    # soon as it stands, instead of killing it halfway.
+    quit_requested: list[bool] = []
+    window: list[MainWindow] = []
+    timer = _install_signal_handlers(
+        lambda: window[0].close() if window else quit_requested.append(True))
     with loop:
         console = ConsoleApp(options, password)
         console.window.closing.connect(closed.set)
-        timer = _install_signal_handlers(console.window.close)
+        window.append(console.window)
+        if quit_requested:
+            closed.set()
         run_to_completion(loop, _run_until_closed(console, closed, after_start))
         timer.stop()
     asyncio.set_event_loop(None)

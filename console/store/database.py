@@ -113,8 +113,19 @@ def _schema_v1(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+def _schema_v2(db: sqlite_utils.Database) -> None:
+    """Each stage's live state (what is on air, since when, holds), saved on every change."""
+    db.execute(
+        """CREATE TABLE live_state (
+            stage TEXT PRIMARY KEY,
+            state TEXT NOT NULL CHECK (json_valid(state)),
+            saved_at TEXT NOT NULL
+        )"""
+    )
+
+
 # Append only; never edit a migration that has shipped. Version n = MIGRATIONS[n - 1].
-MIGRATIONS: tuple[Migration, ...] = (_schema_v1,)
+MIGRATIONS: tuple[Migration, ...] = (_schema_v1, _schema_v2)
 
 
 def database_file(db: sqlite_utils.Database) -> str:
