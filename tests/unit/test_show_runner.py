@@ -12,8 +12,12 @@ from console.models.live import LiveState, SegmentRun
 from console.services.show_runner import ShowRunner, ShowRunnerError
 from console.store.asrun import AsRunWriter, read_asrun
 from console.store.database import open_database
-from console.store.live_state import load_live_state, save_live_state, state_from_json, \
-    state_to_json
+from console.store.live_state import (
+    load_live_state,
+    save_live_state,
+    state_from_json,
+    state_to_json,
+)
 from console.store.shows import save_show
 from tests.helpers.loops import LoopRunner
 from tests.unit.sample_show import sample_show
