@@ -8,7 +8,13 @@ where it was. Times are aware datetimes passed in by the caller (no clock here).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
+
+
+def seconds_between(earlier: datetime, later: datetime) -> float:
+    """Real seconds between two aware datetimes. Python subtracts two datetimes of the
+    same zone by the wall clock, which is an hour off across a DST change."""
+    return (later.astimezone(UTC) - earlier.astimezone(UTC)).total_seconds()
 
 
 @dataclass(frozen=True)
@@ -55,8 +61,8 @@ class LiveState:
             return 0.0
         held = live.held_s
         if self.hold_started_at is not None:
-            held += (now - self.hold_started_at).total_seconds()
-        return max(0.0, (now - live.started_at).total_seconds() - held)
+            held += seconds_between(self.hold_started_at, now)
+        return max(0.0, seconds_between(live.started_at, now) - held)
 
 
 def go_live(state: LiveState, segment_id: str, at: datetime) -> LiveState:
@@ -89,7 +95,7 @@ def release_hold(state: LiveState, at: datetime) -> LiveState:
     live = state.live
     if live is None or state.hold_started_at is None:
         return replace(state, hold_started_at=None)
-    held = live.held_s + (at - state.hold_started_at).total_seconds()
+    held = live.held_s + seconds_between(state.hold_started_at, at)
     return replace(state, runs=(*state.runs[:-1], replace(live, held_s=held)),
                    hold_started_at=None)
 

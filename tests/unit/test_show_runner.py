@@ -182,3 +182,14 @@ def test_unknown_segment_is_refused(aio: LoopRunner, db_path: Path, writer: AsRu
         assert runner.live.runs == ()
     finally:
         runner.close()
+
+
+def test_elapsed_is_real_time_across_a_dst_change() -> None:
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    # 2026-10-25 03:00 CEST becomes 02:00 CET: from 01:30 to 02:30 (CET) is two real hours.
+    started = datetime(2026, 10, 25, 1, 30, tzinfo=berlin)
+    now = datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=berlin)
+    state = LiveState(stage="Main", runs=(SegmentRun("a", started),))
+    assert state.elapsed_s(now) == 2 * 3600
