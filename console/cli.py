@@ -20,6 +20,8 @@ COMMAND_MODULES = (
     "console.commands.demo",
     "console.commands.obs_status",
     "console.commands.import_show",
+    "console.commands.show_cmd",
+    "console.commands.export_show",
 )
 DEFAULT_COMMAND = "run"
 

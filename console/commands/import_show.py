@@ -9,6 +9,7 @@ from typing import Any
 
 from console.commands.common import add_db_argument
 from console.formats.detect import KNOWN_FORMATS
+from console.formats.schedule_build import ImportOptions
 from console.services.show_import import (
     AUTO,
     ImportSummary,
@@ -32,12 +33,18 @@ def register(subparsers: Any) -> None:  # argparse's _SubParsersAction is privat
                         help="the schedule file to import")
     parser.add_argument("--demo", action="store_true",
                         help="import the bundled demo show, Bridges 2026")
-    # Not `choices`: formats planned but not written yet get a clearer message than argparse's.
+    # Not `choices`: an unknown format gets a clearer message than argparse's.
     parser.add_argument(
         "--format", default=AUTO, dest="file_format", metavar="FORMAT",
-        help=f"format of FILE: {AUTO} (default) or {KNOWN_FORMATS[0]}; "
-             f"{', '.join(KNOWN_FORMATS[1:])} are planned",
+        help=f"format of FILE: {AUTO} (default: by suffix and content) or "
+             f"{', '.join(KNOWN_FORMATS)}",
     )
+    parser.add_argument("--room", metavar="NAME",
+                        help="import only this room, as the one stage "
+                             "(default: every room becomes a stage)")
+    parser.add_argument("--timezone", metavar="TZ",
+                        help="the show's IANA time zone, e.g. Europe/Berlin, when the file "
+                             "names none or names a wrong one")
     add_db_argument(parser)
     parser.set_defaults(handler=run)
 
@@ -50,14 +57,21 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.demo and args.file:
             raise ShowImportError("give either FILE or --demo, not both")
+        if args.demo and (args.room or args.timezone):
+            raise ShowImportError("--room and --timezone apply to a FILE, not to --demo")
         if args.demo:
             summary = import_demo(args.db)
         elif args.file:
-            summary = import_show_file(args.file, args.db, args.file_format)
+            summary = import_show_file(
+                args.file, args.db, args.file_format,
+                ImportOptions(room=args.room, timezone=args.timezone),
+            )
         else:
             raise ShowImportError("nothing to import: give a FILE or --demo")
     except ShowImportError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR
     print(describe(summary))
+    for note in summary.notes:
+        print(f"note: {note}", file=sys.stderr)
     return EXIT_OK

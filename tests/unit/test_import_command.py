@@ -58,7 +58,7 @@ def test_import_a_console_json_file(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["{bad}"], r"show\.json: stages\[0\]\.days\[0\]\.date: not an ISO 8601 date"),
-    (["{bad}", "--format", "frab-xml"], "the frab-xml format is not supported yet"),
+    (["{bad}", "--format", "frab-xml"], r"show\.json: line 1, column 1: not well-formed XML"),
     (["{bad}", "--format", "pdf"], "unknown format 'pdf'"),
     (["{bad}", "--demo"], "either FILE or --demo"),
     ([], "nothing to import"),

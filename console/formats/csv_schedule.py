@@ -1,0 +1,201 @@
+"""A schedule as a CSV spreadsheet: one row per segment, the first row names the columns.
+
+Columns (case, spaces and ``-``/``_`` in the header do not matter; other names in
+brackets are accepted for the same column; unknown columns are ignored, with a note):
+
+========== ======== ==================================================================
+column     needed   value
+========== ======== ==================================================================
+title      yes      the segment's title (``name``, ``summary``)
+start      yes      ``2026-05-01T09:30+02:00``, ``2026-05-01 09:30`` (local time in the
+                    show's zone) or ``09:30`` together with ``date`` (``start_time``,
+                    ``begin``)
+end        one of   date-time or ``HH:MM`` (on the start's date, or the next one if
+duration   the two  earlier); duration ``HH:MM``, ``HH:MM:SS`` or whole minutes
+                    (``end_time``; ``length``, ``duration_min``)
+date       no       the show day ``YYYY-MM-DD`` (``day``); with a time-only ``start``,
+                    the start's date
+room       no       the stage (``stage``, ``location``, ``venue``); empty: "Main stage"
+id         no       the row's own id, kept as ``source_id`` (``source_id``, ``guid``,
+                    ``uid``, ``code``)
+kind       no       talk, panel, qa, break, video, announcement, or a frab type such as
+                    lecture or podium (``type``); default talk
+speakers   no       names separated by ``;`` (``speaker``, ``persons``, ``presenters``)
+language   no       the language spoken, e.g. ``en`` (``lang``)
+session    no       session title; consecutive rows of a room with the same value form
+                    one session (empty: sessions split at gaps over 30 minutes)
+scene      no       the OBS scene to take
+notes      no       free text (``description``, ``abstract``)
+timezone   no       the show's IANA zone, e.g. ``Europe/Berlin``, on any row
+========== ======== ==================================================================
+
+The delimiter (``,``, ``;`` or tab) is read from the header line. Errors name the
+file, the line and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import NoReturn
+
+from console.formats.schedule_build import (
+    ImportedShow,
+    ImportOptions,
+    RawEvent,
+    ZoneDeclaration,
+    build_show,
+    fail,
+    kind_from_type,
+    parse_clock_duration,
+    parse_clock_time,
+    parse_timestamp,
+)
+
+FORMAT = "csv"
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "title": ("title", "name", "summary"),
+    "start": ("start", "starttime", "begin", "begins"),
+    "end": ("end", "endtime", "ends"),
+    "duration": ("duration", "length", "durationmin", "durationminutes"),
+    "date": ("date", "day"),
+    "room": ("room", "stage", "location", "venue"),
+    "id": ("id", "sourceid", "guid", "uid", "code"),
+    "kind": ("kind", "type"),
+    "speakers": ("speakers", "speaker", "persons", "presenters"),
+    "language": ("language", "lang"),
+    "session": ("session",),
+    "scene": ("scene",),
+    "notes": ("notes", "description", "abstract"),
+    "timezone": ("timezone", "timezonename", "tz"),
+}
+_ALIASES = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
+
+
+def _normalise(header: str) -> str:
+    return re.sub(r"[\s_\-]+", "", header.strip().lower())
+
+
+class _Reader:
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, line: int, column: str, problem: str) -> NoReturn:
+        fail(self.source, f"line {line}, column {column!r}", problem)
+
+    def start(self, row: dict[str, str], line: int) -> datetime:
+        value = row.get("start", "")
+        if not value:
+            self.fail(line, "start", "empty; every row needs a start")
+        moment = parse_timestamp(value.replace(" ", "T", 1))
+        if moment is not None:
+            return moment
+        clock = parse_clock_time(value)
+        if clock is None:
+            self.fail(line, "start", f"{value!r} is not a date and time such as "
+                                     "2026-05-01T09:30 or a time HH:MM")
+        day = self.date(row, line)
+        if day is None:
+            self.fail(line, "start", f"{value!r} is a time only; give the date in a date "
+                                     "column or in start")
+        return datetime.combine(day, clock)
+
+    def date(self, row: dict[str, str], line: int) -> date | None:
+        value = row.get("date", "")
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(line, "date", f"{value!r} is not a date YYYY-MM-DD")
+
+    def duration(self, row: dict[str, str], line: int, start: datetime) -> timedelta:
+        if row.get("duration"):
+            value = row["duration"]
+            if value.isdigit():
+                return timedelta(minutes=int(value))
+            parsed = parse_clock_duration(value)
+            if parsed is None:
+                self.fail(line, "duration", f"{value!r} is not a duration HH:MM, HH:MM:SS "
+                                            "or whole minutes")
+            return parsed
+        value = row.get("end", "")
+        if not value:
+            self.fail(line, "end", "empty; every row needs an end or a duration")
+        end = parse_timestamp(value.replace(" ", "T", 1))
+        if end is None:
+            clock = parse_clock_time(value)
+            if clock is None:
+                self.fail(line, "end", f"{value!r} is not a date and time or a time HH:MM")
+            end = datetime.combine(start.date(), clock, start.tzinfo)
+            if end < start:
+                end += timedelta(days=1)
+        if (end.tzinfo is None) != (start.tzinfo is None):
+            self.fail(line, "end", "start and end must both have a UTC offset or both none")
+        if end < start:
+            self.fail(line, "end", "the segment ends before it starts")
+        return end - start
+
+
+def parse_csv(text: str, source: str, options: ImportOptions) -> ImportedShow:
+    header_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=header_line.count)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as error:
+        fail(source, "", f"not a readable CSV file ({error})")
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        fail(source, "line 1", "no header row; the first row must name the columns "
+                               "(title, start, end or duration, ...)")
+    headers = [_ALIASES.get(_normalise(h)) for h in rows[0]]
+    unknown = [h for h, known in zip(rows[0], headers, strict=True) if known is None and h]
+    notes = [f"{source}: columns ignored: {', '.join(unknown)}"] if unknown else []
+    for needed in ("title", "start"):
+        if needed not in headers:
+            fail(source, "line 1", f"no {needed!r} column; the header has: "
+                                   f"{', '.join(rows[0])}")
+    if "end" not in headers and "duration" not in headers:
+        fail(source, "line 1", "no 'end' or 'duration' column")
+    reader = _Reader(source)
+    events: list[RawEvent] = []
+    zone = ZoneDeclaration()
+    # csv.reader does not say where a row starts; count the physical lines ourselves.
+    line = 1 + rows[0].count("\n")
+    for cells in rows[1:]:
+        line += 1
+        row_line = line
+        line += sum(cell.count("\n") for cell in cells)
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(headers):
+            fail(source, f"line {row_line}", f"{len(cells)} cells but only {len(headers)} "
+                                             "columns in the header")
+        row = {h: c.strip() for h, c in zip(headers, cells, strict=False) if h is not None}
+        if row.get("timezone") and zone.name is None:
+            zone = ZoneDeclaration(row["timezone"], f"line {row_line}, column 'timezone'")
+        start = reader.start(row, row_line)
+        has_full_start = parse_clock_time(row["start"]) is None
+        events.append(RawEvent(
+            where=f"line {row_line}", title=row.get("title", ""), start=start,
+            duration=reader.duration(row, row_line, start), source_id=row.get("id") or None,
+            room=row.get("room") or None, kind=kind_from_type(row.get("kind")),
+            speakers=tuple(n.strip() for n in row.get("speakers", "").split(";") if n.strip()),
+            language=row.get("language") or None,
+            day=reader.date(row, row_line) if has_full_start else None,
+            session=row.get("session") or None, scene=row.get("scene") or None,
+            notes=row.get("notes", ""),
+        ))
+    return build_show(source=source, source_format=FORMAT, name=Path(source).stem,
+                      events=events, declared=zone, options=options, notes=notes)
+
+
+def read_csv(path: Path, options: ImportOptions) -> ImportedShow:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        fail(str(path), "", f"cannot read the file as UTF-8: {error}")
+    return parse_csv(text, str(path), options)

@@ -1,0 +1,319 @@
+"""iCalendar (RFC 5545) and vCalendar 1.0 schedules.
+
+A small reader of our own rather than a library, so that every error names the
+line and the sloppiness of real exports is accepted: CRLF or LF, folded lines,
+vCalendar-1.0 parameters (``CHARSET=``, ``ENCODING=8BIT``, bare ``QUOTED-PRINTABLE``
+with soft line breaks), ``TZID`` without a ``VTIMEZONE`` block (an IANA name, or a
+path ending in one such as ``/mozilla.org/20070129_1/Europe/Berlin``), UTC ``Z``
+times, events without ``LOCATION`` (they go to the stage "Main stage").
+
+* Each ``VEVENT`` is a segment: ``SUMMARY`` the title, ``LOCATION`` the room,
+  ``DTSTART`` and ``DTEND`` (or ``DURATION``; neither means no duration),
+  ``UID`` (+ ``RECURRENCE-ID``) the source id, ``CATEGORIES`` the kind.
+* Speakers: ``Speaker: A`` / ``Speakers: A, B`` lines in ``DESCRIPTION``;
+  otherwise a trailing ``(talk by A)`` / ``(by A and B)`` in ``SUMMARY``, which is
+  then cut from the title.
+* The show's zone: ``--timezone``, else ``X-WR-TIMEZONE``, else the ``TZID`` of the
+  times; a calendar with only UTC times names no zone and needs ``--timezone``.
+* All-day events (``VALUE=DATE``) are not segments and are left out, with a note;
+  ``RRULE`` repeats are not expanded (the first occurrence is imported), with a note.
+"""
+
+from __future__ import annotations
+
+import quopri
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import NoReturn
+from zoneinfo import ZoneInfo
+
+from console.formats.schedule_build import (
+    ImportedShow,
+    ImportOptions,
+    RawEvent,
+    ZoneDeclaration,
+    build_show,
+    fail,
+    kind_from_type,
+    option_zone,
+    zone_named,
+)
+
+FORMAT = "ical"
+
+
+@dataclass
+class Prop:
+    name: str
+    params: dict[str, str]
+    value: str
+    line: int
+
+
+@dataclass
+class Component:
+    name: str
+    line: int
+    props: list[Prop] = field(default_factory=list)
+    children: list[Component] = field(default_factory=list)
+
+    def get(self, name: str) -> Prop | None:
+        return next((p for p in self.props if p.name == name), None)
+
+
+def _decode(data: bytes) -> tuple[str, bool]:
+    try:
+        return data.decode("utf-8-sig"), False
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), True
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """Unfold: a line starting with a space or tab continues the one before."""
+    lines: list[tuple[int, str]] = []
+    for number, raw in enumerate(re.split(r"\r\n|\n|\r", text), start=1):
+        if raw[:1] in (" ", "\t") and lines:
+            lines[-1] = (lines[-1][0], lines[-1][1] + raw[1:])
+        elif lines and lines[-1][1].endswith("=") and "QUOTED-PRINTABLE" in \
+                lines[-1][1].split(":", 1)[0].upper():
+            lines[-1] = (lines[-1][0], lines[-1][1] + "\n" + raw)  # soft line break
+        elif raw.strip():
+            lines.append((number, raw))
+    return lines
+
+
+def _split_content_line(line: str) -> tuple[str, str, str] | None:
+    """``NAME;PARAMS:VALUE`` (a colon inside a quoted parameter does not split)."""
+    quoted = False
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == ":" and not quoted:
+            head, value = line[:index], line[index + 1:]
+            name, _, params = head.partition(";")
+            return name.strip().upper(), params, value
+    return None
+
+
+def _params(text: str) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for part in re.findall(r'(?:[^;"]|"[^"]*")+', text):
+        key, equals, value = part.partition("=")
+        if not equals:  # vCalendar 1.0: a bare QUOTED-PRINTABLE, 8BIT, ...
+            upper = key.strip().upper()
+            params["ENCODING" if upper in ("QUOTED-PRINTABLE", "8BIT", "BASE64") else upper] = upper
+            continue
+        params[key.strip().upper()] = value.strip().strip('"')
+    return params
+
+
+def _unescape(value: str) -> str:
+    return re.sub(r"\\([\\;,nN])",
+                  lambda m: "\n" if m[1] in "nN" else m[1], value)
+
+
+def parse_components(text: str, source: str) -> Component:
+    root = Component("", 0)
+    stack = [root]
+    for number, line in _logical_lines(text):
+        split = _split_content_line(line)
+        if split is None:
+            fail(source, f"line {number}",
+                 f"not an iCalendar content line (NAME:VALUE): {line[:60]!r}")
+        name, params, value = split
+        if name == "BEGIN":
+            component = Component(value.strip().upper(), number)
+            stack[-1].children.append(component)
+            stack.append(component)
+        elif name == "END":
+            if len(stack) == 1 or stack[-1].name != value.strip().upper():
+                fail(source, f"line {number}",
+                     f"END:{value.strip()} does not close "
+                     f"{'BEGIN:' + stack[-1].name if len(stack) > 1 else 'anything'}")
+            stack.pop()
+        else:
+            stack[-1].props.append(Prop(name, _params(params), value, number))
+    if len(stack) > 1:
+        fail(source, f"line {stack[-1].line}",
+             f"BEGIN:{stack[-1].name} is never closed (the file looks truncated)")
+    calendars = [c for c in root.children if c.name in ("VCALENDAR", "VCAL")]
+    if not calendars:
+        fail(source, "line 1", "no BEGIN:VCALENDAR: not an iCalendar file")
+    return calendars[0]
+
+
+_DATE_TIME = re.compile(
+    r"^(\d{4})-?(\d{2})-?(\d{2})(?:T(\d{2}):?(\d{2})(?::?(\d{2}))?(Z)?)?$", re.IGNORECASE)
+_DURATION = re.compile(
+    r"^([+-])?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$", re.IGNORECASE)
+
+
+@dataclass
+class _Reader:
+    source: str
+    options: ImportOptions
+    notes: list[str] = field(default_factory=list)
+    zone_names: dict[str, int] = field(default_factory=dict)  # TZID -> first line
+
+    def fail(self, prop: Prop | Component, problem: str) -> NoReturn:
+        what = prop.name if isinstance(prop, Prop) else f"BEGIN:{prop.name}"
+        fail(self.source, f"line {prop.line}, {what}", problem)
+
+    def text(self, prop: Prop | None) -> str:
+        if prop is None:
+            return ""
+        value = prop.value
+        if prop.params.get("ENCODING", "").upper() == "QUOTED-PRINTABLE":
+            charset = prop.params.get("CHARSET", "utf-8")
+            raw = quopri.decodestring(value.replace("=\n", "").encode("latin-1", "replace"))
+            try:
+                value = raw.decode(charset, errors="replace")
+            except LookupError:
+                value = raw.decode("utf-8", errors="replace")
+        return _unescape(value).strip()
+
+    def zone_for(self, prop: Prop, tzid: str) -> ZoneInfo:
+        override = option_zone(self.options)
+        candidates = [tzid.strip()]
+        parts = tzid.strip().strip("/").split("/")
+        if len(parts) > 2:
+            candidates.append("/".join(parts[-2:]))
+        for candidate in candidates:
+            try:
+                zone = zone_named(candidate, self.source, "")
+            except ValueError:
+                continue
+            self.zone_names.setdefault(zone.key, prop.line)
+            return zone
+        if override is not None:
+            self.notes.append(f"{self.source}: line {prop.line}: TZID {tzid!r} is not an IANA "
+                              f"time zone; its times are read in {override.key} (--timezone)")
+            return override
+        return self.fail(prop, f"TZID {tzid!r} is not an IANA time zone name; give the zone "
+                               "its times are in with --timezone (e.g. --timezone Europe/Berlin)")
+
+    def moment(self, prop: Prop) -> datetime | date:
+        value = prop.value.strip()
+        match = _DATE_TIME.match(value)
+        if match is None:
+            self.fail(prop, f"{value!r} is not a date-time such as 20150918T093000Z")
+        year, month, day, hour, minute, second, utc = match.groups()
+        try:
+            if hour is None:
+                return date(int(year), int(month), int(day))
+            moment = datetime(int(year), int(month), int(day), int(hour), int(minute),
+                              int(second or 0))
+        except ValueError:
+            self.fail(prop, f"{value!r} is not a real date and time")
+        if utc:
+            return moment.replace(tzinfo=UTC)
+        tzid = prop.params.get("TZID")
+        if tzid:
+            return moment.replace(tzinfo=self.zone_for(prop, tzid))
+        return moment  # floating: local time in the show's zone
+
+    def duration(self, prop: Prop) -> timedelta:
+        match = _DURATION.match(prop.value.strip())
+        if match is None or not any(match.groups()[1:]):
+            self.fail(prop, f"{prop.value!r} is not a duration such as PT45M")
+        sign, weeks, days, hours, minutes, seconds = match.groups()
+        length = timedelta(weeks=int(weeks or 0), days=int(days or 0), hours=int(hours or 0),
+                           minutes=int(minutes or 0), seconds=int(seconds or 0))
+        if sign == "-":
+            self.fail(prop, "a negative duration")
+        return length
+
+    def event(self, component: Component) -> RawEvent | None:
+        start_prop = component.get("DTSTART")
+        if start_prop is None:
+            self.fail(component, "the event has no DTSTART; give it a start")
+        start = self.moment(start_prop)
+        summary = self.text(component.get("SUMMARY"))
+        if not isinstance(start, datetime):
+            self.notes.append(f"{self.source}: line {component.line}: all-day event "
+                              f"{summary!r} left out (no time of day)")
+            return None
+        end_prop, length_prop = component.get("DTEND"), component.get("DURATION")
+        duration = timedelta(0)
+        if length_prop is not None:
+            duration = self.duration(length_prop)
+        elif end_prop is not None:
+            end = self.moment(end_prop)
+            if not isinstance(end, datetime) or (end.tzinfo is None) != (start.tzinfo is None):
+                self.fail(end_prop, "DTEND must be a date-time like DTSTART (both with or both "
+                                    "without a zone)")
+            duration = end - start
+            if duration < timedelta(0):
+                self.fail(end_prop, "the event ends before it starts")
+        if component.get("RRULE") is not None:
+            self.notes.append(f"{self.source}: line {component.line}: RRULE of {summary!r} "
+                              "not expanded; only its first occurrence is imported")
+        title, speakers = _speakers(summary, self.text(component.get("DESCRIPTION")))
+        uid = self.text(component.get("UID"))
+        recurrence = component.get("RECURRENCE-ID")
+        if uid and recurrence is not None:
+            uid = f"{uid}/{recurrence.value.strip()}"
+        categories = self.text(component.get("CATEGORIES"))
+        language = component.get("SUMMARY")
+        return RawEvent(
+            where=f"line {component.line}", title=title, start=start, duration=duration,
+            source_id=uid or None, room=self.text(component.get("LOCATION")) or None,
+            kind=kind_from_type(categories.split(",")[0] if categories else None),
+            speakers=speakers,
+            language=language.params.get("LANGUAGE") if language is not None else None,
+        )
+
+
+_SPEAKER_LINE = re.compile(
+    r"^\s*(speakers?|presenters?|presented by|by)\s*:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+_SUMMARY_BY = re.compile(r"\s*\((?:[^()]*?\s)?by\s+([^()]+)\)\s*$", re.IGNORECASE)
+
+
+def _names(text: str) -> list[str]:
+    return [n.strip() for n in re.split(r"\s*(?:;|,|\band\b|&)\s*", text) if n.strip()]
+
+
+def _speakers(summary: str, description: str) -> tuple[str, tuple[str, ...]]:
+    """The title and the speakers, from DESCRIPTION lines or a trailing "(talk by X)"."""
+    lines = _SPEAKER_LINE.findall(description)
+    match = _SUMMARY_BY.search(summary)
+    title = summary[:match.start()].strip() if match and summary[:match.start()].strip() \
+        else summary
+    if lines:
+        # "Speaker: A & B Ltd" is one name; "Speakers: A, B" a list.
+        return title, tuple(n for label, line in lines
+                            for n in (_names(line) if label.lower().endswith("s")
+                                      or label.lower() == "by" else [line.strip()]))
+    if match:
+        return title, tuple(_names(match[1]))
+    return summary, ()
+
+
+def parse_ical(data: bytes, source: str, options: ImportOptions) -> ImportedShow:
+    text, guessed_charset = _decode(data)
+    calendar = parse_components(text, source)
+    reader = _Reader(source, options)
+    if guessed_charset:
+        reader.notes.append(f"{source}: not UTF-8; read as Windows-1252")
+    events = [e for c in calendar.children if c.name == "VEVENT"
+              if (e := reader.event(c)) is not None]
+    declared = ZoneDeclaration()
+    wr_zone = calendar.get("X-WR-TIMEZONE")
+    if wr_zone is not None and wr_zone.value.strip():
+        declared = ZoneDeclaration(wr_zone.value.strip(), f"line {wr_zone.line}, X-WR-TIMEZONE")
+    elif len(reader.zone_names) == 1:
+        name, line = next(iter(reader.zone_names.items()))
+        declared = ZoneDeclaration(name, f"line {line}, TZID")
+    name = reader.text(calendar.get("X-WR-CALNAME") or calendar.get("NAME")) or Path(source).stem
+    return build_show(source=source, source_format=FORMAT, name=name, events=events,
+                      declared=declared, options=options, notes=reader.notes)
+
+
+def read_ical(path: Path, options: ImportOptions) -> ImportedShow:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        fail(str(path), "", f"cannot read the file: {error}")
+    return parse_ical(data, str(path), options)

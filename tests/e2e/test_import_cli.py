@@ -1,0 +1,108 @@
+"""``conference-console import``, ``show --json`` and ``export-show`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tests.formats.support import DEMOCON, FRAB_38C3, PYCONUK, database_hash, realdata
+from tests.helpers.cli import console_environment, run_console
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return console_environment(tmp_path)
+
+
+def _starts(outline: dict[str, object]) -> dict[str, str]:
+    stages = outline["stages"]
+    assert isinstance(stages, list)
+    return {seg["source_id"]: seg["start"] for stage in stages for day in stage["days"]
+            for session in day["sessions"] for seg in session["segments"]}
+
+
+def test_import_38c3_and_show_json(tmp_path: Path, env: dict[str, str]) -> None:
+    db = str(tmp_path / "show.sqlite")
+    result = run_console(["import", str(realdata(FRAB_38C3)), "--db", db], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith('imported "38C3": 72 stages, 219 days, ')
+    assert "1007 segments" in result.stdout
+    shown = run_console(["show", "--json", "--db", db], env)
+    assert shown.returncode == 0, shown.stderr
+    outline = json.loads(shown.stdout)
+    assert outline["show"] == {"name": "38C3", "timezone": "Europe/Berlin"}
+    assert len(outline["stages"]) == 72
+    segment = outline["stages"][0]["days"][0]["sessions"][0]["segments"][0]
+    assert set(segment) == {"id", "source_id", "title", "kind", "start", "duration_s",
+                            "speakers", "language", "scene"}
+    assert segment["start"] == "2024-12-27T10:30:00+01:00"
+    assert segment["speakers"] == ["Gabriela Bogk", "Senficon", "Aline Blankertz"]
+    assert segment["language"] == "en"
+    assert segment["duration_s"] == 1800
+
+
+def test_room_option_and_notes(tmp_path: Path, env: dict[str, str]) -> None:
+    db = str(tmp_path / "show.sqlite")
+    result = run_console(["import", str(realdata(DEMOCON)), "--room", "Tan Room", "--db", db],
+                         env)
+    assert result.returncode == 0, result.stderr
+    assert "1 stage, 3 days" in result.stdout
+    assert result.stderr.startswith("note: ")
+    assert "--timezone" in result.stderr
+    outline = json.loads(run_console(["show", "--json", "--db", db], env).stdout)
+    assert [s["name"] for s in outline["stages"]] == ["Tan Room"]
+
+
+def test_timezone_is_asked_for_and_a_bad_file_changes_nothing(
+    tmp_path: Path, env: dict[str, str],
+) -> None:
+    db = tmp_path / "show.sqlite"
+    assert run_console(["import", str(realdata(DEMOCON)), "--db", str(db)], env).returncode == 0
+    before = database_hash(db)
+    asked = run_console(["import", str(realdata(PYCONUK)), "--db", str(db)], env)
+    assert asked.returncode == 2
+    assert asked.stdout == ""
+    assert "pyconuk2015-schedule.ics" in asked.stderr
+    assert "--timezone" in asked.stderr
+    unknown = run_console(["import", str(realdata(PYCONUK)), "--timezone", "Nowhere/Town",
+                           "--db", str(db)], env)
+    assert unknown.returncode == 2
+    assert "unknown time zone 'Nowhere/Town'" in unknown.stderr
+    assert database_hash(db) == before
+    ok = run_console(["import", str(realdata(PYCONUK)), "--format", "ical", "--timezone",
+                      "Europe/London", "--db", str(db)], env)
+    assert ok.returncode == 0, ok.stderr
+    assert "162 segments" in ok.stdout
+
+
+@pytest.mark.parametrize("export_format", ["console-json", "csv", "ical"])
+def test_export_then_import(tmp_path: Path, env: dict[str, str], export_format: str) -> None:
+    db, again = str(tmp_path / "show.sqlite"), str(tmp_path / "again.sqlite")
+    assert run_console(["import", str(realdata(FRAB_38C3)), "--db", db], env).returncode == 0
+    exported = tmp_path / f"show.{export_format}"
+    result = run_console(["export-show", "--format", export_format, "--db", db,
+                          "--output", str(exported)], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    imported = run_console(["import", str(exported), "--format", export_format, "--db", again],
+                           env)
+    assert imported.returncode == 0, imported.stderr
+    first = json.loads(run_console(["show", "--json", "--db", db], env).stdout)
+    second = json.loads(run_console(["show", "--json", "--db", again], env).stdout)
+    if export_format == "console-json":
+        assert second == first
+        stdout = run_console(["export-show", "--db", again], env)
+        assert stdout.stdout == exported.read_text(encoding="utf-8")
+    else:
+        assert {k: datetime.fromisoformat(v) for k, v in _starts(second).items()} == \
+            {k: datetime.fromisoformat(v) for k, v in _starts(first).items()}
+
+
+def test_show_without_a_database(tmp_path: Path, env: dict[str, str]) -> None:
+    result = run_console(["show", "--json", "--db", str(tmp_path / "none.sqlite")], env)
+    assert result.returncode == 2
+    assert "import a show first" in result.stderr
+    assert not (tmp_path / "none.sqlite").exists()
