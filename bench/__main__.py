@@ -9,7 +9,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from bench.import_bench import run_import_bench
 from bench.obs_bench import run_obs_bench
+from bench.timing_bench import run_timing_bench
 from console import logs
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -43,6 +45,8 @@ def main() -> None:
         f"{obs.console_request_ms:.2f} ms | {obs.request_ratio:.2f}x | at most 1.2x |",
         f"| OBS event to model update, median | {obs.bare_event_ms:.2f} ms | "
         f"{obs.console_event_ms:.2f} ms | {obs.event_extra_ms:+.2f} ms | at most +5 ms |",
+        *run_import_bench(),
+        *run_timing_bench(),
         "",
     ]
     text = "\n".join(lines)

@@ -20,27 +20,30 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import qasync
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from console import logs
 from console.models.asrun import ConsoleRole
 from console.models.obs_state import ConnectionState
-from console.models.show import Show
 from console.obs.connection import ObsConnection
 from console.obs.endpoint import ObsEndpoint
 from console.obs.mirror import ObsMirror
 from console.services import show_import
 from console.services.asrun_recorder import AsRunRecorder
+from console.services.rundown_editor import RundownEditor
 from console.services.show_runner import ShowRunner
 from console.services.switcher import SceneSwitcher
 from console.store.asrun import AsRunWriter
 from console.store.database import open_database
-from console.store.shows import load_show
 from console.ui import tasks
+from console.ui.clock_panel import ClockPanel
+from console.ui.main_thread_gc import MainThreadGarbageCollector
 from console.ui.main_window import MainWindow
 from console.ui.password_prompt import password_dialog
 from console.ui.qt_messages import route_qt_messages_to_log
+from console.ui.rundown_view import RundownPanel
 from console.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
@@ -77,6 +80,9 @@ class ConsoleApp:
         self.runner = ShowRunner(options.db_path, self.writer, options.console_name)
         self.window = MainWindow(self.mirror, self.switcher, options.settings_path,
                                  options.title_suffix or self._endpoint.url)
+        self.editor = RundownEditor(self.runner, options.db_path)
+        self.window.set_rundown(RundownPanel(self.runner, self.editor), ClockPanel(self.runner))
+        self.window.enable_import(self.editor.import_file)
         self.connection.state_changed.connect(self._on_connection_state)
         self._password_prompt_open = False
 
@@ -89,16 +95,8 @@ class ConsoleApp:
                                            "obs_url": self._endpoint.url})
 
     async def _load_demo(self) -> str:
-        summary = await asyncio.to_thread(show_import.import_demo, self.options.db_path)
-        self.runner.set_show(await asyncio.to_thread(self._read_show))
-        return summary.describe()
-
-    def _read_show(self) -> Show | None:
-        database = open_database(self.options.db_path)
-        try:
-            return load_show(database)
-        finally:
-            database.conn.close()
+        # Through the editor: its executor is the one writer of the show.
+        return await self.editor.import_file(show_import.demo_show_path())
 
     def _on_connection_state(self, state: ConnectionState) -> None:
         if state is ConnectionState.AUTH_FAILED and not self._password_prompt_open:
@@ -128,6 +126,7 @@ class ConsoleApp:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self.connection.state_changed.disconnect(self._on_connection_state)
+        self.editor.close()
         self.recorder.close()
         self.switcher.close()
         await self.mirror.close()
@@ -135,7 +134,16 @@ class ConsoleApp:
         self.runner.close()
         self.writer.close()
         self.database.conn.close()
+        self._delete_window()
         log.info("console stopped")
+
+
+    def _delete_window(self) -> None:
+        # Now, on this thread: left to the garbage collector, the panels' timers could be
+        # destroyed on a worker thread, which Qt refuses.
+        if shiboken6.isValid(self.window):
+            self.window.hide()
+            shiboken6.delete(self.window)
 
 
 def _install_signal_handlers(request_quit: Callable[[], object]) -> QTimer:
@@ -203,6 +211,7 @@ def run_gui(options: AppOptions, password: str, after_start: AfterStart | None =
     window: list[MainWindow] = []
     timer = _install_signal_handlers(
         lambda: window[0].close() if window else quit_requested.append(True))
+    collector = MainThreadGarbageCollector()
     with loop:
         console = ConsoleApp(options, password)
         console.window.closing.connect(closed.set)
@@ -211,5 +220,6 @@ def run_gui(options: AppOptions, password: str, after_start: AfterStart | None =
             closed.set()
         run_to_completion(loop, _run_until_closed(console, closed, after_start))
         timer.stop()
+    collector.stop()
     asyncio.set_event_loop(None)
     return 0

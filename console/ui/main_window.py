@@ -13,20 +13,26 @@ from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, qVersion
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
+    QProgressBar,
     QPushButton,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from console.obs.mirror import ObsMirror
+from console.services.show_import import ShowImportError
+from console.store.database import StoreError
 from console.ui.obs_panel import ObsPanel
 from console.ui.scene_panel import SceneActions, ScenePanel
 from console.ui.tasks import run_task
@@ -40,6 +46,13 @@ LAYOUT_VERSION = 1
 GEOMETRY_KEY = "mainWindow/geometry"
 LAYOUT_KEY = "mainWindow/layout"
 DEFAULT_SIZE = (1280, 800)
+SCHEDULE_FILTER = ("Schedules (*.json *.xml *.ics *.csv);;"
+                   "Console show (*.json);;frab / pentabarf XML (*.xml);;All files (*)")
+
+# What an import may run into that the operator can act on: the message says it all.
+IMPORT_ERRORS = (ShowImportError, StoreError, OSError)
+
+Importer = Callable[[Path], Awaitable[str]]
 
 
 class EmptyShowBanner(QFrame):
@@ -74,7 +87,10 @@ class MainWindow(QMainWindow):
     """The console's main window.
 
     Docks (by objectName): ``obsDock`` (:class:`ObsPanel`), ``scenesDock``
-    (:class:`ScenePanel`). Other children: ``emptyShowBanner``, ``statusMessage``.
+    (:class:`ScenePanel`). Other children: ``emptyShowBanner``, ``statusMessage``,
+    ``importProgress`` (busy bar while an import runs). The central area holds the
+    rundown and the clock once :meth:`set_rundown` gave them (``centralPlaceholder``
+    until then). :meth:`enable_import` adds File > Import schedule… and file drops.
 
     Signals:
         closing(): the window is closing (its layout is saved by then).
@@ -95,7 +111,17 @@ class MainWindow(QMainWindow):
         self._banner.hide()
         self._banner.load_demo_requested.connect(self._load_demo)
         self._demo_loader: Callable[[], Awaitable[str]] | None = None
+        self._importer: Importer | None = None
+        self._import_running = False
+        self.file_menu: QMenu | None = None
         self._status = self._make_status_line()
+        self._progress = QProgressBar()
+        self._progress.setObjectName("importProgress")
+        self._progress.setRange(0, 0)  # busy: the importer reports no progress
+        self._progress.setMaximumWidth(160)
+        self._progress.setTextVisible(False)
+        self._progress.hide()
+        self.statusBar().addPermanentWidget(self._progress)
         self.setCentralWidget(self._make_central())
         self._docks = [
             self._add_dock("obsDock", "OBS", self.obs_panel, Qt.DockWidgetArea.RightDockWidgetArea),
@@ -109,16 +135,36 @@ class MainWindow(QMainWindow):
     # -- construction --------------------------------------------------------
 
     def _make_central(self) -> QWidget:
-        # The rundown will live here; until then the area says so.
+        # The rundown lives here (set_rundown); until then the area says so.
         placeholder = QLabel("Rundown")
         placeholder.setObjectName("centralPlaceholder")
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         placeholder.setProperty("caption", True)
+        self._placeholder: QWidget = placeholder
         central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addWidget(self._banner)
-        layout.addWidget(placeholder, 1)
+        self._central_layout = QVBoxLayout(central)
+        self._central_layout.addWidget(self._banner)
+        self._central_layout.addWidget(placeholder, 1)
         return central
+
+    def set_rundown(self, rundown: QWidget, clock: QWidget | None = None) -> None:
+        """Put the rundown (and the clock, on its right) in the central area."""
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("rundownSplitter")
+        splitter.addWidget(rundown)
+        if clock is not None:
+            splitter.addWidget(clock)
+            splitter.setStretchFactor(0, 3)
+            splitter.setStretchFactor(1, 1)
+        self._central_layout.replaceWidget(self._placeholder, splitter)
+        self._placeholder.deleteLater()
+        self._placeholder = splitter
+        failed = getattr(rundown, "failed", None)
+        if failed is not None:
+            failed.connect(self.show_error)
+        message = getattr(rundown, "message", None)
+        if message is not None:
+            message.connect(self.show_message)
 
     def _make_status_line(self) -> QLabel:
         # A label rather than showMessage(): Qt clears showMessage() text on hover tips,
@@ -179,6 +225,91 @@ class MainWindow(QMainWindow):
     def _demo_failed(self, message: str) -> None:
         self._banner.offer()  # let the operator try again
         self.show_error(message)
+
+    # -- importing a schedule -----------------------------------------------------------
+
+    def enable_import(self, importer: Importer) -> None:
+        """Offer File > Import schedule… and file drops; ``importer(path)`` imports the file
+        (off the main thread), loads it and returns the summary for the status line."""
+        self._importer = importer
+        self.setAcceptDrops(True)
+        if self.file_menu is None:
+            menu = QMenu("&File", self)
+            menu.setObjectName("fileMenu")
+            action = menu.addAction("&Import schedule…", self.choose_schedule)
+            action.setObjectName("importScheduleAction")
+            bar = self.menuBar()
+            first = bar.actions()[0] if bar.actions() else None
+            if first is not None:
+                bar.insertMenu(first, menu)
+            else:
+                bar.addMenu(menu)
+            self.file_menu = menu
+
+    def choose_schedule(self) -> QFileDialog:
+        # open(), not exec(): a modal loop of its own must never hold up the live show.
+        dialog = QFileDialog(self, "Import schedule")
+        dialog.setObjectName("importDialog")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilter(SCHEDULE_FILTER)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(lambda name: self.import_schedule(Path(name)))
+        dialog.open()
+        return dialog
+
+    def import_schedule(self, path: Path) -> None:
+        """Import ``path`` (one import at a time); the result goes to the status line."""
+        if self._importer is None:
+            return
+        if self._import_running:
+            self.show_error(f"Import {path.name}: another import is still running")
+            return
+        self._import_running = True
+        self._progress.show()
+        self.show_message(f"Importing {path}…")
+        run_task(self._run_import(self._importer, path), description=f"Import {path.name}",
+                 on_error=self._import_failed)
+
+    def import_running(self) -> bool:
+        return self._import_running
+
+    async def _run_import(self, importer: Importer, path: Path) -> None:
+        try:
+            summary = await importer(path)
+        except IMPORT_ERRORS as error:
+            log.info("import of %s refused: %s", path, error)
+            self.show_error(f"Import {path.name}: {error}")
+        else:
+            self._banner.hide()
+            self.show_message(summary)
+        finally:
+            self._import_running = False
+            self._progress.hide()
+
+    def _import_failed(self, message: str) -> None:
+        self.show_error(message)
+
+    @staticmethod
+    def _dropped_file(event: QDragEnterEvent | QDropEvent) -> Path | None:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return None
+        files = [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
+        return Path(files[0]) if len(files) == 1 else None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
+        if self._importer is not None and self._dropped_file(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt API)
+        path = self._dropped_file(event) if self._importer is not None else None
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.import_schedule(path)
 
     # -- help ------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -44,6 +45,15 @@ def fail_on_warning_logs(request: pytest.FixtureRequest) -> Iterator[None]:
 
 def _alive_threads() -> set[threading.Thread]:
     return {thread for thread in threading.enumerate() if thread.is_alive()}
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_on_the_main_thread() -> Iterator[None]:
+    """Qt objects a test left to the garbage collector die here, on the main thread, as
+    the app's own collector ensures (console/ui/main_thread_gc.py); left to chance they
+    could be destroyed on a worker thread during a later test."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)

@@ -62,9 +62,8 @@ async def running_console(
     try:
         yield console
     finally:
+        console.window.close()  # as the operator does; it saves the layout
         await console.close()
-        console.window.close()
-        console.window.deleteLater()
 
 
 async def synced(console: ConsoleApp) -> None:

@@ -1,0 +1,178 @@
+"""The big clock: time of day, the live segment's time left, the show's drift, the next hard start.
+
+Read from across the room by the stage manager and the speaker's floor manager.
+Everything comes from :func:`console.models.timing.compute_timing` (pure and cheap)
+four times a second, at the runner's clock, in the show's time zone.
+
+The time left is a badge whose colour is its phase: neutral, amber (warning), red
+(danger), and red blinking (overtime, counting up with a minus sign).
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from console.models.show import Show, find_segment
+from console.models.timing import StageTiming, TimerPhase, compute_timing
+from console.services.show_runner import ShowRunner
+from console.ui import rundown_format as fmt
+from console.ui.subscription import subscribe
+from console.ui.theme import Tone, set_tone
+
+TICK_MS = 250
+DRIFT_WARNING_S = 60  # running this late (or later) is amber
+DRIFT_ALARM_S = 300  # and this late, red
+
+PHASE_TONES = {
+    TimerPhase.NORMAL: Tone.NEUTRAL,
+    TimerPhase.WARNING: Tone.WARNING,
+    TimerPhase.DANGER: Tone.ALARM,
+    TimerPhase.OVERTIME: Tone.ALARM,
+}
+
+
+def _label(name: str, *, figure: bool = False, caption: bool = False) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    if figure:
+        label.setProperty("figure", True)
+    if caption:
+        label.setProperty("caption", True)
+    return label
+
+
+class ClockPanel(QWidget):
+    """The clock (objectName ``clockPanel``).
+
+    Labels (objectNames): ``clockTime`` (time of day), ``clockLiveTitle``,
+    ``clockRemaining`` (badge; its ``tone`` property follows the phase),
+    ``clockDrift``, ``clockNextHardStart``. :attr:`phase` is the live segment's
+    :class:`TimerPhase` (None when nothing is live).
+    """
+
+    def __init__(self, runner: ShowRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("clockPanel")
+        self._runner = runner
+        self._zone = ZoneInfo("UTC")
+        self.phase: TimerPhase | None = None
+        self.timing: StageTiming | None = None
+        self._blink_on = False
+
+        self.time_label = _label("clockTime", figure=True)
+        self.live_title = _label("clockLiveTitle")
+        self.live_title.setWordWrap(True)
+        self.remaining = _label("clockRemaining")
+        self.remaining.setProperty("badge", True)
+        self.remaining.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # Size only; the colours stay the theme's (tone property).
+        self.remaining.setStyleSheet(
+            'font-size: 64px; font-family: "DejaVu Sans Mono", "Consolas", monospace;')
+        self.drift = _label("clockDrift", figure=True)
+        self.next_hard = _label("clockNextHardStart")
+        self.next_hard.setWordWrap(True)
+
+        grid = QGridLayout()
+        for row, (caption, value) in enumerate((("Time", self.time_label),
+                                                ("Show", self.drift))):
+            label = _label(f"{value.objectName()}Caption", caption=True)
+            label.setText(caption)
+            grid.addWidget(label, row, 0)
+            grid.addWidget(value, row, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addWidget(self.live_title)
+        layout.addWidget(self.remaining)
+        layout.addWidget(self.next_hard)
+        layout.addStretch(1)
+
+        subscribe(self, runner.show_changed, self._on_show_changed)
+        subscribe(self, runner.live_changed, self._on_live_changed)
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+        self._set_zone(runner.show)
+        self.refresh()
+
+    def _set_zone(self, show: Show | None) -> None:
+        self._zone = ZoneInfo(show.timezone) if show is not None else ZoneInfo("UTC")
+
+    def _on_show_changed(self, show: Show) -> None:
+        self._set_zone(show)
+        self.refresh()
+
+    def _on_live_changed(self, *_args: object) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        now = self._runner.now()
+        self.time_label.setText(fmt.clock_time(now, self._zone))
+        stage = self._runner.stage
+        show = self._runner.show
+        if stage is None or show is None:
+            self.timing = None
+            self._show_live(None, show)
+            self.drift.setText("")
+            self.next_hard.setText("")
+            return
+        self.timing = compute_timing(stage, self._runner.live, now)
+        self._show_live(self.timing, show)
+        self._show_drift(self.timing.drift_s)
+        self._show_next_hard(self.timing, show)
+
+    def _show_live(self, timing: StageTiming | None, show: Show | None) -> None:
+        live = timing.live if timing is not None else None
+        if live is None:
+            self.phase = None
+            self.live_title.setText("Nothing live")
+            self.remaining.setText("--:--")
+            set_tone(self.remaining, Tone.NEUTRAL)
+            return
+        segment = find_segment(show, live.segment_id) if show is not None else None
+        title = segment.title if segment is not None else live.segment_id
+        self.live_title.setText(f"{title}  (ON HOLD)" if live.on_hold else title)
+        self.remaining.setText(fmt.countdown_text(live.remaining_s))
+        self.phase = live.phase
+        tone = PHASE_TONES[live.phase]
+        if live.phase is TimerPhase.OVERTIME:
+            # Blink at 2 Hz: red, grey, red...
+            self._blink_on = not self._blink_on
+            tone = Tone.ALARM if self._blink_on else Tone.NEUTRAL
+        else:
+            self._blink_on = False
+        set_tone(self.remaining, tone)
+
+    def _show_drift(self, drift_s: float) -> None:
+        whole = int(drift_s)
+        if abs(whole) < 1:
+            text, tone = "On time", Tone.OK
+        elif whole > 0:
+            text = f"{fmt.duration_text(whole)} late"
+            tone = Tone.ALARM if whole >= DRIFT_ALARM_S else \
+                Tone.WARNING if whole >= DRIFT_WARNING_S else Tone.NEUTRAL
+        else:
+            text, tone = f"{fmt.duration_text(-whole)} early", Tone.NEUTRAL
+        self.drift.setText(text)
+        set_tone(self.drift, tone)
+
+    def _show_next_hard(self, timing: StageTiming, show: Show) -> None:
+        hard = timing.next_hard_start
+        if hard is None:
+            self.next_hard.setText("No hard start ahead")
+            set_tone(self.next_hard, Tone.NEUTRAL)
+            return
+        segment = find_segment(show, hard.segment_id)
+        title = segment.title if segment is not None else hard.segment_id
+        at = fmt.clock_time(hard.planned_start, self._zone, seconds=False)
+        if hard.at_risk:
+            late = fmt.duration_text(-hard.slack_s)
+            self.next_hard.setText(f"Next hard start {at} {title!r}: AT RISK, {late} late")
+            set_tone(self.next_hard, Tone.ALARM)
+        else:
+            slack = fmt.duration_text(hard.slack_s)
+            self.next_hard.setText(f"Next hard start {at} {title!r}: {slack} to spare")
+            set_tone(self.next_hard, Tone.NEUTRAL)
