@@ -11,7 +11,7 @@ import enum
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 # Seconds left on the speaker timer when it turns amber / red.
 DEFAULT_WARNING_S = 120
@@ -73,7 +73,10 @@ class Segment:
 
     @property
     def planned_end(self) -> datetime:
-        return self.planned_start + self.planned_duration
+        # In real time: Python adds a timedelta to a zoned datetime by the wall clock,
+        # an hour off for a segment that spans a DST change.
+        start = self.planned_start
+        return (start.astimezone(UTC) + self.planned_duration).astimezone(start.tzinfo)
 
 
 @dataclass(frozen=True)

@@ -83,3 +83,18 @@ def test_asrun_entry_refuses_secrets_naive_times_and_unserialisable_details() ->
     with pytest.raises(TypeError):
         AsRunEntry(at_utc=now, kind="note", console="c", role="stage", details={"x": object()})
     assert AsRunEntry(at_utc=now, kind="note", console="c", role="stage").deviation_s is None
+
+
+def test_planned_end_is_real_time_across_a_dst_change() -> None:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from console.models.show import Segment, SegmentKind
+
+    berlin = ZoneInfo("Europe/Berlin")
+    # The night of 2026-10-25: clocks go back at 03:00 CEST to 02:00 CET.
+    segment = Segment(id="night", kind=SegmentKind.TALK, title="Night talk",
+                      planned_start=datetime(2026, 10, 25, 1, 30, tzinfo=berlin),
+                      planned_duration=timedelta(hours=2))
+    assert segment.planned_end.utcoffset() == timedelta(hours=1)
+    assert (segment.planned_end.hour, segment.planned_end.minute) == (2, 30)
