@@ -22,6 +22,8 @@ COMMAND_MODULES = (
     "console.commands.import_show",
     "console.commands.show_cmd",
     "console.commands.export_show",
+    "console.commands.preflight",
+    "console.commands.provision",
 )
 DEFAULT_COMMAND = "run"
 

@@ -1,7 +1,8 @@
-"""Create in OBS the scenes a show needs and that are missing.
+"""Create in OBS the scenes (and lower-third sources) a show needs and that are missing.
 
 Idempotent, and never deletes or renames anything: a scene that exists is left
-exactly as the user made it.
+exactly as the user made it, except that the lower-third sources the console
+needs are added to a speaker scene that lacks them (on top, hidden).
 """
 
 from __future__ import annotations
@@ -9,8 +10,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from console.models.preflight import (
+    LOWER_THIRD_SOURCES,
+    LOWER_THIRD_TEXT_KIND,
+    MissingItem,
+    ObsInventory,
+    preflight,
+    scene_needs,
+)
+from console.models.show import Show
 from console.obs.connection import ObsConnection
+from console.obs.errors import ObsRequestFailed
+from console.obs.preflight import read_live_inventory
 
 log = logging.getLogger(__name__)
 
@@ -19,10 +32,53 @@ _BACKGROUNDS = (0xFF402010, 0xFF103040, 0xFF204010, 0xFF301040, 0xFF404010, 0xFF
 _CANVAS = (1920, 1080)
 
 
+# obs-websocket's status when a name is taken (scenes and inputs share one namespace).
+_RESOURCE_ALREADY_EXISTS = 601
+
+
+@dataclass(frozen=True)
+class SceneSource:
+    scene: str
+    source: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"scene": self.scene, "name": self.source}
+
+
 @dataclass
 class ProvisionReport:
-    created: list[str] = field(default_factory=list)
-    already_there: list[str] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)  # scenes created
+    already_there: list[str] = field(default_factory=list)  # scenes that existed
+    # inputs created (each in the scene it was created in)
+    created_inputs: list[SceneSource] = field(default_factory=list)
+    # inputs that existed elsewhere, added to a scene with CreateSceneItem
+    added_items: list[SceneSource] = field(default_factory=list)
+    # what could not be made without touching the user's things (a name taken, ...)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.created or self.created_inputs or self.added_items)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "created": {
+                "scenes": list(self.created),
+                "inputs": [entry.to_json() for entry in self.created_inputs],
+                "scene_items": [entry.to_json() for entry in self.added_items],
+            },
+            "already_there": list(self.already_there),
+            "skipped": list(self.skipped),
+        }
+
+    def describe(self) -> list[str]:
+        lines = [f"created scene '{name}'" for name in self.created]
+        lines += [f"created source '{e.source}' in scene '{e.scene}' (hidden)"
+                  for e in self.created_inputs]
+        lines += [f"added source '{e.source}' to scene '{e.scene}' (hidden)"
+                  for e in self.added_items]
+        lines += [f"skipped: {why}" for why in self.skipped]
+        return lines or ["nothing to create: OBS has everything the show needs"]
 
 
 ProgressCallback = Callable[[int, int, str], None]
@@ -57,18 +113,163 @@ async def ensure_scenes(
     return report
 
 
-async def _decorate(connection: ObsConnection, scene: str, index: int) -> None:
-    width, height = _CANVAS
-    await connection.request("CreateInput", {
-        "sceneName": scene,
-        "inputName": f"{scene} background",
-        "inputKind": "color_source_v3",
-        "inputSettings": {"color": _BACKGROUNDS[index % len(_BACKGROUNDS)],
-                          "width": width, "height": height},
-    })
-    await connection.request("CreateInput", {
-        "sceneName": scene,
-        "inputName": f"{scene} label",
-        "inputKind": "text_ft2_source_v2",
-        "inputSettings": {"text": scene, "font": {"face": "Sans", "size": 96}},
-    })
+async def _decorate(connection: ObsConnection, scene: str, index: int,
+                    inputs: set[str] | None = None) -> None:
+    """A colour background and the scene's name as a label; an input of that name that
+    exists already is added to the scene rather than created again."""
+    builder = _Builder(connection, ObsInventory(inputs=frozenset(inputs or ())))
+    await builder.decorate(scene, index)
+    if inputs is not None:
+        inputs.update(builder.inputs)
+
+
+# Where the lower thirds sit on a 1920x1080 canvas: the lower left, clear of the edges.
+_LOWER_THIRD_POSITION = {"positionX": 96.0, "positionY": 840.0}
+_LOWER_THIRD_SETTINGS: dict[str, dict[str, Any]] = {
+    LOWER_THIRD_TEXT_KIND: {"text": "", "font": {"face": "Sans", "size": 64},
+                            "outline": True},
+    "image_source": {"file": ""},
+}
+
+
+async def provision_show(
+    connection: ObsConnection,
+    show: Show,
+    progress: ProgressCallback | None = None,
+    *,
+    stage: str | None = None,
+    decorate: bool = True,
+) -> ProvisionReport:
+    """Create in OBS what the show (or one ``stage``) needs and OBS lacks: one scene per
+    segment scene (a colour background and a label, with ``decorate``), and the
+    lower-third sources in every scene used by a segment with speakers, hidden.
+
+    An input that exists already is added to the scene rather than created again.
+    Idempotent; never deletes, renames or changes anything that exists. ``progress``
+    is called with (steps done, steps in all, what comes next), and (n, n, "") at the end.
+    """
+    inventory = await read_live_inventory(connection)
+    needs = scene_needs(show, stage)
+    steps: list[tuple[str, str]] = [(need.scene, "") for need in needs
+                                    if not inventory.has_scene(need.scene)]
+    steps += [
+        (need.scene, name)
+        for need in needs if need.needs_lower_third
+        for name, _kind in LOWER_THIRD_SOURCES
+        if not inventory.scene_has(need.scene, name)
+    ]
+    builder = _Builder(connection, inventory)
+    builder.report.already_there.extend(n.scene for n in needs if inventory.has_scene(n.scene))
+    for index, (scene, source) in enumerate(steps):
+        if progress is not None:
+            what = f"'{source}' in scene '{scene}'" if source else f"scene '{scene}'"
+            progress(index, len(steps), what)
+        if not source:
+            await builder.scene(scene, decorate)
+        elif scene in builder.scenes:  # else the scene could not be made: reported
+            await builder.lower_third(scene, source)
+    if progress is not None:
+        progress(len(steps), len(steps), "")
+    return builder.report
+
+
+class _Builder:
+    """Creates things in one OBS, keeping track of the names taken as it goes
+    (scenes and inputs share one namespace in OBS)."""
+
+    def __init__(self, connection: ObsConnection, inventory: ObsInventory) -> None:
+        self.connection = connection
+        self.scenes = set(inventory.scenes)
+        self.inputs = set(inventory.inputs)
+        self.report = ProvisionReport()
+
+    def taken(self, name: str) -> bool:
+        return name in self.scenes or name in self.inputs
+
+    async def scene(self, scene: str, decorate: bool) -> None:
+        if self.taken(scene):
+            self.report.skipped.append(f"scene '{scene}': an input already has that name")
+            return
+        await self.connection.request("CreateScene", {"sceneName": scene})
+        self.scenes.add(scene)
+        self.report.created.append(scene)
+        log.info("created OBS scene", extra={"scene": scene})
+        if decorate:
+            await self.decorate(scene, len(self.report.created) - 1)
+
+    async def decorate(self, scene: str, index: int) -> None:
+        width, height = _CANVAS
+        await self.decoration(scene, f"{scene} background", "color_source_v3", {
+            "color": _BACKGROUNDS[index % len(_BACKGROUNDS)], "width": width, "height": height,
+        })
+        await self.decoration(scene, f"{scene} label", "text_ft2_source_v2",
+                              {"text": scene, "font": {"face": "Sans", "size": 96}})
+
+    async def decoration(self, scene: str, name: str, kind: str,
+                         settings: dict[str, Any]) -> None:
+        if name in self.inputs:
+            await self.connection.request("CreateSceneItem",
+                                          {"sceneName": scene, "sourceName": name})
+            return
+        try:
+            await self.connection.request("CreateInput", {
+                "sceneName": scene, "inputName": name, "inputKind": kind,
+                "inputSettings": settings,
+            })
+        except ObsRequestFailed as error:
+            if error.code != _RESOURCE_ALREADY_EXISTS:
+                raise
+            log.info("scene left undecorated: name taken", extra={"scene": scene, "input": name})
+            return
+        self.inputs.add(name)
+
+    async def lower_third(self, scene: str, source: str) -> None:
+        if source in self.inputs:
+            answer = await self.connection.request(
+                "CreateSceneItem", {"sceneName": scene, "sourceName": source})
+            self.report.added_items.append(SceneSource(scene, source))
+        elif self.taken(source):
+            self.report.skipped.append(
+                f"'{source}' in scene '{scene}': a scene already has that name")
+            return
+        else:
+            kind = dict(LOWER_THIRD_SOURCES)[source]
+            answer = await self.connection.request("CreateInput", {
+                "sceneName": scene, "inputName": source, "inputKind": kind,
+                "inputSettings": _LOWER_THIRD_SETTINGS.get(kind, {}),
+            })
+            self.inputs.add(source)
+            self.report.created_inputs.append(SceneSource(scene, source))
+            log.info("created OBS input", extra={"scene": scene, "input": source})
+        item_id = int(answer["sceneItemId"])
+        await self.connection.request("SetSceneItemEnabled", {
+            "sceneName": scene, "sceneItemId": item_id, "sceneItemEnabled": False,
+        })
+        await self.connection.request("SetSceneItemTransform", {
+            "sceneName": scene, "sceneItemId": item_id,
+            "sceneItemTransform": _LOWER_THIRD_POSITION,
+        })
+
+
+class ObsPreflightService:
+    """The preflight panel's service for one live OBS: check and provision the show
+    that ``show()`` returns now (it may change between calls)."""
+
+    def __init__(self, connection: ObsConnection, show: Callable[[], Show | None],
+                 stage: str | None = None) -> None:
+        self.connection = connection
+        self._show = show
+        self.stage = stage
+
+    async def check(self) -> list[MissingItem]:
+        show = self._show()
+        if show is None:
+            return []
+        inventory: ObsInventory = await read_live_inventory(self.connection)
+        return list(preflight(show, inventory, self.stage).missing)
+
+    async def provision(self, progress: ProgressCallback | None = None) -> ProvisionReport:
+        show = self._show()
+        if show is None:
+            return ProvisionReport()
+        return await provision_show(self.connection, show, progress, stage=self.stage)
