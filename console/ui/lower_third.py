@@ -1,0 +1,541 @@
+"""Lower thirds rendered by Qt, for the names OBS's Linux text source cannot draw.
+
+OBS's ``text_ft2_source_v2`` does no shaping: Arabic and Urdu names come out as
+unjoined letters in the wrong order. Qt shapes text (HarfBuzz) and applies the
+bidirectional algorithm, so the console renders such a lower third to a PNG with a
+transparent background, the size of OBS's canvas (1920x1080: an image source at the
+scene's origin, no transform to set up), and OBS shows it with an image source.
+
+- :func:`load_template` reads ``resources/lower-third/template.json`` (colours, fonts
+  per script with fallbacks, sizes, margins, the bar); a bad file raises
+  :class:`TemplateError` naming the file and the field.
+- :func:`render_lower_third` draws it into a :class:`QImage`; :func:`write_png_atomically`
+  writes it through a temporary file and ``os.replace``, so OBS never reads half a PNG;
+  :func:`render_lower_third_png` does both.
+- :class:`LowerThirdPreview` shows the rendered frame in the console.
+- :func:`shaping_report` tells whether Qt shaped a text (tests, diagnostics).
+
+Urdu uses Noto Naskh Arabic, not Noto Nastaliq Urdu: with PySide6 6.11 (checked
+with fonts-noto-core's Nastaliq 2.0) Qt collapses Nastaliq's cursive attachments and
+the letters of a word pile on top of each other. A template may list Nastaliq under
+``"Arab:ur"`` once a Qt/font pair is checked to draw it (look at the PNG).
+
+The name's direction decides the layout: a right-to-left name sits against the right
+margin with its accent stripe on the right, both lines aligned right.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import re
+import uuid
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QImageWriter,
+    QPainter,
+    QPaintEvent,
+    QTextLayout,
+    QTextLine,
+    QTextOption,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from console.models.lower_third import (
+    Direction,
+    LowerThird,
+    base_direction,
+    dominant_script,
+    primary_language,
+)
+from console.paths import resources_dir
+from console.ui.theme import COLOURS
+
+DEFAULT_TEMPLATE = Path("lower-third") / "template.json"
+
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_SHRINK_STEP_PX = 2
+
+
+class TemplateError(ValueError):
+    """The lower-third template is missing, unreadable or has a bad field."""
+
+
+@dataclass(frozen=True, slots=True)
+class BarStyle:
+    colour: str
+    opacity: float
+    accent_colour: str
+    accent_width: int
+    margin_left: int
+    margin_right: int
+    margin_bottom: int
+    padding_x: int
+    padding_y: int
+    line_gap: int
+
+
+@dataclass(frozen=True, slots=True)
+class TextStyle:
+    colour: str
+    size_px: int
+    min_size_px: int  # a long name shrinks down to this size, then is elided
+    bold: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LowerThirdTemplate:
+    canvas_width: int
+    canvas_height: int
+    bar: BarStyle
+    name: TextStyle
+    role: TextStyle
+    default_fonts: tuple[str, ...]
+    script_fonts: Mapping[str, tuple[str, ...]]  # "Arab", or "Arab:ur" for one language
+    source: Path | None = None
+
+    @property
+    def canvas_size(self) -> QSize:
+        return QSize(self.canvas_width, self.canvas_height)
+
+    def families_for(self, text: str, language: str) -> tuple[str, ...]:
+        """Font families for ``text``, best first: ``script:language``, then ``script``,
+        then the defaults (Qt falls back along the list, then to the system's fonts)."""
+        script = dominant_script(text)
+        chosen: list[str] = []
+        for key in (f"{script}:{primary_language(language)}", script):
+            chosen.extend(self.script_fonts.get(key, ()))
+        chosen.extend(self.default_fonts)
+        return tuple(dict.fromkeys(chosen))
+
+
+# --- the template file ---------------------------------------------------------------
+
+class _Reader:
+    """Reads typed fields out of the parsed JSON, naming the file and field on error."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, field: str, problem: str) -> TemplateError:
+        return TemplateError(f"{self.path}: {field}: {problem}")
+
+    def section(self, data: Mapping[str, Any], field: str, known: set[str]) -> dict[str, Any]:
+        value = data.get(field.rsplit(".", 1)[-1])
+        if not isinstance(value, dict):
+            raise self.fail(field, f"expected an object, got {value!r}")
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise self.fail(f"{field}.{unknown[0]}", "unknown field")
+        return value
+
+    def integer(self, data: Mapping[str, Any], field: str, low: int, high: int) -> int:
+        value = data.get(field.rsplit(".", 1)[-1])
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise self.fail(field, f"expected a whole number from {low} to {high}, got {value!r}")
+        return value
+
+    def number(self, data: Mapping[str, Any], field: str, low: float, high: float) -> float:
+        value = data.get(field.rsplit(".", 1)[-1])
+        if isinstance(value, bool) or not isinstance(value, int | float) or \
+                not math.isfinite(value) or not low <= value <= high:
+            raise self.fail(field, f"expected a number from {low} to {high}, got {value!r}")
+        return float(value)
+
+    def colour(self, data: Mapping[str, Any], field: str) -> str:
+        value = data.get(field.rsplit(".", 1)[-1])
+        if not isinstance(value, str) or not _COLOUR.match(value):
+            raise self.fail(field, f"expected a colour like \"#0b0d10\", got {value!r}")
+        return value
+
+    def boolean(self, data: Mapping[str, Any], field: str) -> bool:
+        value = data.get(field.rsplit(".", 1)[-1])
+        if not isinstance(value, bool):
+            raise self.fail(field, f"expected true or false, got {value!r}")
+        return value
+
+    def families(self, value: Any, field: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not value or \
+                not all(isinstance(item, str) and item.strip() for item in value):
+            raise self.fail(field, f"expected a list of font family names, got {value!r}")
+        return tuple(item.strip() for item in value)
+
+    def text_style(self, data: Mapping[str, Any], field: str) -> TextStyle:
+        section = self.section(data, field, {"colour", "size_px", "min_size_px", "bold"})
+        size = self.integer(section, f"{field}.size_px", 8, 400)
+        minimum = self.integer(section, f"{field}.min_size_px", 8, 400)
+        if minimum > size:
+            raise self.fail(f"{field}.min_size_px", f"must not exceed size_px ({size})")
+        return TextStyle(colour=self.colour(section, f"{field}.colour"), size_px=size,
+                         min_size_px=minimum, bold=self.boolean(section, f"{field}.bold"))
+
+
+def default_template_path() -> Path:
+    return resources_dir() / DEFAULT_TEMPLATE
+
+
+def load_template(path: Path | None = None) -> LowerThirdTemplate:
+    """Read a lower-third template (default: ``resources/lower-third/template.json``)."""
+    path = path or default_template_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise TemplateError(f"{path}: cannot read the lower-third template: {error}") from error
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise TemplateError(f"{path}: line {error.lineno} column {error.colno}: "
+                            f"not valid JSON: {error.msg}") from error
+    read = _Reader(path)
+    if not isinstance(data, dict):
+        raise read.fail("(top level)", "expected an object")
+    unknown = sorted(set(data) - {"version", "canvas", "bar", "name", "role", "fonts"})
+    if unknown:
+        raise read.fail(unknown[0], "unknown field")
+    if data.get("version") != 1:
+        raise read.fail("version", f"expected 1, got {data.get('version')!r}")
+
+    canvas = read.section(data, "canvas", {"width", "height"})
+    width = read.integer(canvas, "canvas.width", 64, 7680)
+    height = read.integer(canvas, "canvas.height", 64, 4320)
+
+    bar_fields = {"colour", "opacity", "accent_colour", "accent_width", "margin_left",
+                  "margin_right", "margin_bottom", "padding_x", "padding_y", "line_gap"}
+    bar_data = read.section(data, "bar", bar_fields)
+    pixels = {name: read.integer(bar_data, f"bar.{name}", 0, max(width, height))
+              for name in sorted(bar_fields - {"colour", "opacity", "accent_colour"})}
+    bar = BarStyle(colour=read.colour(bar_data, "bar.colour"),
+                   opacity=read.number(bar_data, "bar.opacity", 0.0, 1.0),
+                   accent_colour=read.colour(bar_data, "bar.accent_colour"), **pixels)
+    if bar.margin_left + bar.margin_right + 2 * bar.padding_x + bar.accent_width >= width // 2:
+        raise read.fail("bar", "margins, padding and accent leave less than half the canvas "
+                               "for the text")
+
+    fonts = read.section(data, "fonts", {"default", "scripts"})
+    default_fonts = read.families(fonts.get("default"), "fonts.default")
+    scripts = fonts.get("scripts", {})
+    if not isinstance(scripts, dict):
+        raise read.fail("fonts.scripts", f"expected an object, got {scripts!r}")
+    script_fonts = {key: read.families(value, f"fonts.scripts.{key}")
+                    for key, value in scripts.items()}
+
+    return LowerThirdTemplate(
+        canvas_width=width, canvas_height=height, bar=bar,
+        name=read.text_style(data, "name"), role=read.text_style(data, "role"),
+        default_fonts=default_fonts, script_fonts=script_fonts, source=path)
+
+
+# --- rendering -------------------------------------------------------------------------
+
+def utf16_length(text: str) -> int:
+    """Qt counts text positions in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def make_font(families: tuple[str, ...] | list[str], size_px: int, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setFamilies(list(families))
+    font.setPixelSize(size_px)
+    font.setBold(bold)
+    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    return font
+
+
+def _single_line(text: str, font: QFont, direction: Direction | None = None,
+                 alignment: Qt.AlignmentFlag | None = None,
+                 width: float | None = None) -> tuple[QTextLayout, QTextLine]:
+    """``text`` laid out on one line; its own direction unless ``direction`` is given."""
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.NoWrap)
+    rtl = (direction or base_direction(text)) is Direction.RTL
+    option.setTextDirection(Qt.LayoutDirection.RightToLeft if rtl
+                            else Qt.LayoutDirection.LeftToRight)
+    if alignment is not None:
+        option.setAlignment(alignment | Qt.AlignmentFlag.AlignAbsolute)
+    layout.setTextOption(option)
+    layout.setCacheEnabled(True)
+    layout.beginLayout()
+    line = layout.createLine()
+    if width is not None:
+        line.setLineWidth(width)
+    line.setPosition(QPointF(0, 0))
+    layout.endLayout()
+    return layout, line
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    text: str
+    font: QFont
+    colour: str
+    width: float  # natural width
+    height: float
+
+
+def _fit_line(text: str, families: tuple[str, ...], style: TextStyle, max_width: float) -> _Line:
+    """The largest size from ``style.size_px`` down to its minimum at which ``text`` fits;
+    at the minimum, a text still too wide is elided."""
+    size = style.size_px
+    while True:
+        font = make_font(families, size, style.bold)
+        _layout, line = _single_line(text, font)
+        if line.naturalTextWidth() <= max_width or size <= style.min_size_px:
+            break
+        size = max(style.min_size_px, size - _SHRINK_STEP_PX)
+    if line.naturalTextWidth() > max_width:
+        text = QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, max_width)
+        _layout, line = _single_line(text, font)
+    return _Line(text=text, font=font, colour=style.colour,
+                 width=min(line.naturalTextWidth(), max_width), height=line.height())
+
+
+@dataclass(frozen=True)
+class RenderedLowerThird:
+    image: QImage  # canvas-sized, ARGB32 premultiplied, transparent outside the bar
+    bar_rect: QRect
+    text_rect: QRect  # where the lines are laid out (inside the bar)
+    direction: Direction
+    name_families: tuple[str, ...]
+    role_families: tuple[str, ...]
+
+
+def render_lower_third(lower_third: LowerThird, template: LowerThirdTemplate) -> \
+        RenderedLowerThird:
+    """Draw ``lower_third`` with Qt's text layout (shaped, bidirectional) on a transparent
+    canvas. Needs a QGuiApplication to exist; may run on a worker thread (Qt paints text
+    on a QImage off the GUI thread; tests check the output is the same)."""
+    bar = template.bar
+    direction = lower_third.direction
+    max_text_width = float(template.canvas_width - bar.margin_left - bar.margin_right
+                           - 2 * bar.padding_x - bar.accent_width)
+    name_families = template.families_for(lower_third.name, lower_third.language)
+    lines = [_fit_line(lower_third.name, name_families, template.name, max_text_width)]
+    role_families: tuple[str, ...] = ()
+    if lower_third.role:
+        role_families = template.families_for(lower_third.role, lower_third.language)
+        lines.append(_fit_line(lower_third.role, role_families, template.role, max_text_width))
+
+    text_width = math.ceil(max(line.width for line in lines))
+    text_height = math.ceil(sum(line.height for line in lines) + bar.line_gap * (len(lines) - 1))
+    bar_width = text_width + 2 * bar.padding_x + bar.accent_width
+    bar_height = text_height + 2 * bar.padding_y
+    bar_top = template.canvas_height - bar.margin_bottom - bar_height
+    rtl = direction is Direction.RTL
+    bar_left = template.canvas_width - bar.margin_right - bar_width if rtl else bar.margin_left
+    bar_rect = QRect(bar_left, bar_top, bar_width, bar_height)
+    accent_left = bar_rect.right() + 1 - bar.accent_width if rtl else bar_left
+    text_left = bar_left + bar.padding_x + (0 if rtl else bar.accent_width)
+    text_rect = QRect(text_left, bar_top + bar.padding_y, text_width, text_height)
+
+    image = QImage(template.canvas_size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    try:
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing
+                               | QPainter.RenderHint.TextAntialiasing)
+        background = QColor(bar.colour)
+        background.setAlphaF(bar.opacity)
+        painter.fillRect(bar_rect, background)
+        painter.fillRect(QRect(accent_left, bar_top, bar.accent_width, bar_height),
+                         QColor(bar.accent_colour))
+        alignment = Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft
+        y = float(text_rect.top())
+        painter.setClipRect(text_rect)
+        for line in lines:
+            # Each line keeps its own bidi direction (an English role under an Arabic
+            # name reads left to right) but is aligned by the name's direction.
+            layout, _text_line = _single_line(line.text, line.font, alignment=alignment,
+                                              width=text_width)
+            painter.setPen(QColor(line.colour))
+            layout.draw(painter, QPointF(text_rect.left(), y))
+            y += line.height + bar.line_gap
+    finally:
+        painter.end()
+    return RenderedLowerThird(image=image, bar_rect=bar_rect, text_rect=text_rect,
+                              direction=direction, name_families=name_families,
+                              role_families=role_families)
+
+
+def png_bytes(image: QImage) -> bytes:
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QImageWriter(buffer, QByteArray(b"png"))
+    ok = writer.write(image)
+    buffer.close()
+    if not ok:
+        raise OSError(f"Qt could not encode the lower third as PNG: {writer.errorString()}")
+    return bytes(data.data())
+
+
+def write_atomically(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename it
+    over ``path`` in one step: a reader sees the old file or the new one, never half.
+    Plain Python and thread-safe: a service may run it in an executor."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with temporary.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+    return path
+
+
+def write_png_atomically(image: QImage, path: Path) -> Path:
+    return write_atomically(path, png_bytes(image))
+
+
+def render_lower_third_png(lower_third: LowerThird, path: Path,
+                           template: LowerThirdTemplate | None = None) -> Path:
+    """Render ``lower_third`` and write it to ``path`` as a canvas-sized PNG, atomically."""
+    rendered = render_lower_third(lower_third, template or load_template())
+    return write_png_atomically(rendered.image, path)
+
+
+# --- shaping, for tests and diagnostics -----------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ShapingReport:
+    glyph_count: int
+    is_right_to_left: bool  # the first logical character sits right of the last
+    shaped: bool  # contextual forms: the glyphs differ from the letters laid out one by one
+    glyph_indexes: tuple[int, ...]
+    isolated_glyph_indexes: tuple[int, ...]
+    families: tuple[str, ...]  # the fonts Qt actually drew with (fallbacks included)
+    natural_width: float
+
+
+def _glyphs(layout: QTextLayout) -> list[tuple[str, int]]:
+    return [(run.rawFont().familyName(), index)
+            for run in layout.glyphRuns() for index in run.glyphIndexes()]
+
+
+def _cursor_x(line: QTextLine, position: int) -> float:
+    # PySide6 returns (x, position) for QTextLine.cursorToX(int *cursorPos).
+    result: Any = line.cursorToX(position)
+    return float(result[0] if isinstance(result, tuple) else result)
+
+
+def shaping_report(text: str, font: QFont) -> ShapingReport:
+    """How Qt lays out ``text`` in ``font``: glyphs, direction, and whether contextual
+    forms were chosen (compared with each character laid out on its own)."""
+    layout, line = _single_line(text, font)
+    glyphs = _glyphs(layout)
+    isolated: list[tuple[str, int]] = []
+    for char in text:
+        single, _single_text_line = _single_line(char, font)
+        isolated.extend(_glyphs(single))
+    first_x = _cursor_x(line, 0)
+    last_x = _cursor_x(line, utf16_length(text))
+    return ShapingReport(
+        glyph_count=len(glyphs),
+        is_right_to_left=first_x > last_x,
+        shaped=Counter(glyphs) != Counter(isolated),
+        glyph_indexes=tuple(index for _family, index in glyphs),
+        isolated_glyph_indexes=tuple(index for _family, index in isolated),
+        families=tuple(dict.fromkeys(family for family, _index in glyphs)),
+        natural_width=line.naturalTextWidth(),
+    )
+
+
+# --- the preview -------------------------------------------------------------------------
+
+_CHECKER_PX = 8
+
+
+class LowerThirdPreview(QWidget):
+    """The rendered frame, scaled to fit, over a checkerboard that shows transparency
+    (objectName ``lowerThirdPreview``). Renders in memory; writes no file."""
+
+    def __init__(self, template: LowerThirdTemplate | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lowerThirdPreview")
+        self._template = template or load_template()
+        self._lower_third: LowerThird | None = None
+        self._rendered: RenderedLowerThird | None = None
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setMinimumSize(160, 90)
+
+    @property
+    def lower_third(self) -> LowerThird | None:
+        return self._lower_third
+
+    @property
+    def rendered(self) -> RenderedLowerThird | None:
+        return self._rendered
+
+    def image(self) -> QImage | None:
+        return None if self._rendered is None else self._rendered.image
+
+    def set_template(self, template: LowerThirdTemplate) -> None:
+        self._template = template
+        self.set_lower_third(self._lower_third)
+
+    def set_lower_third(self, lower_third: LowerThird | None) -> None:
+        self._lower_third = lower_third
+        self._rendered = None if lower_third is None else \
+            render_lower_third(lower_third, self._template)
+        self.setToolTip("" if lower_third is None else lower_third.plain_text)
+        self.update()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
+        return round(width * self._template.canvas_height / self._template.canvas_width)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(480, self.heightForWidth(480))
+
+    def _frame_rect(self) -> QRectF:
+        canvas = QSize(self._template.canvas_width, self._template.canvas_height)
+        scaled = canvas.scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        left = (self.width() - scaled.width()) / 2
+        top = (self.height() - scaled.height()) / 2
+        return QRectF(left, top, scaled.width(), scaled.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        try:
+            frame = self._frame_rect()
+            painter.fillRect(self.rect(), QColor(COLOURS["background"]))
+            painter.save()
+            painter.setClipRect(frame)
+            painter.fillRect(frame, QColor(COLOURS["surface"]))
+            dark = QColor(COLOURS["raised"])
+            for row in range(math.ceil(frame.height() / _CHECKER_PX)):
+                for column in range(row % 2, math.ceil(frame.width() / _CHECKER_PX), 2):
+                    painter.fillRect(QRectF(frame.left() + column * _CHECKER_PX,
+                                            frame.top() + row * _CHECKER_PX,
+                                            _CHECKER_PX, _CHECKER_PX), dark)
+            painter.restore()
+            if self._rendered is not None:
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+                painter.drawImage(frame, self._rendered.image)
+            else:
+                painter.setPen(QColor(COLOURS["text_dim"]))
+                painter.drawText(frame, Qt.AlignmentFlag.AlignCenter, "No lower third")
+        finally:
+            painter.end()
