@@ -1,0 +1,288 @@
+"""The Control API: a small HTTP server on 127.0.0.1 for Stream Deck / Companion and scripts.
+
+Standard-library asyncio streams rather than a web framework: six fixed routes,
+JSON in and out, one request per connection (``Connection: close``), so the server
+is short and carries no extra dependency. Every request needs
+``Authorization: Bearer <token>``; without it nothing happens (401). The token is
+never logged (it is registered with the log scrubber as well).
+
+    GET  /api/state                       -> actions.state()
+    POST /api/take | back | skip | hold   -> actions.take() ...
+    POST /api/add-time  {"seconds": N}    -> actions.add_time(N)
+    POST /api/message   {"text": "..."}   -> actions.message(text)
+
+An action's answer (a dict) comes back as ``{"ok": true, ...}``. An error the
+operator can act on (an ``ObsError``, a ``ShowRunnerError``, or any exception whose
+class name ends in "Error") gives 409 ``{"ok": false, "error": "..."}``; anything
+else is a bug: 500, logged with its traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import math
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from http import HTTPStatus
+from typing import Any, Protocol
+
+from console import logs
+from console.obs.errors import ObsError
+from console.services.show_runner import ShowRunnerError
+
+log = logging.getLogger(__name__)
+
+LOOPBACK = "127.0.0.1"
+MAX_BODY = 64 * 1024
+MAX_HEAD = 16 * 1024
+MAX_MESSAGE = 500
+LINGER_BYTES = 1024 * 1024
+
+
+class ControlActions(Protocol):
+    async def state(self) -> dict[str, Any]: ...
+    async def take(self) -> dict[str, Any]: ...
+    async def back(self) -> dict[str, Any]: ...
+    async def skip(self) -> dict[str, Any]: ...
+    async def hold(self) -> dict[str, Any]: ...
+    async def add_time(self, seconds: float) -> dict[str, Any]: ...
+    async def message(self, text: str) -> dict[str, Any]: ...
+
+
+class HttpError(Exception):
+    def __init__(self, status: int, message: str, field: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.field, self.headers = status, field, headers or {}
+
+
+Handler = Callable[[bytes], Awaitable[dict[str, Any]]]
+
+
+class ControlServer:
+    """Serves the Control API on 127.0.0.1 (no other address is accepted)."""
+
+    request_timeout_s = 10.0  # the whole request head and body; slower clients get 408
+    stop_grace_s = 2.0  # how long stop() lets a running action finish
+
+    def __init__(self, actions: ControlActions, token: str, port: int,
+                 host: str = LOOPBACK) -> None:
+        if host != LOOPBACK:
+            raise ValueError(f"the Control API listens on {LOOPBACK} only, not {host!r}")
+        if not token:
+            raise ValueError("the Control API needs a token")
+        logs.register_secret(token)
+        self._actions, self._token, self._port, self._host = actions, token.encode(), port, host
+        self._server: asyncio.Server | None = None
+        self._connections: set[asyncio.Task[Any]] = set()
+        self._busy: set[asyncio.Task[Any]] = set()  # running an action: they get a grace
+        self._routes: dict[str, tuple[str, Handler]] = {
+            "/api/state": ("GET", lambda _body: actions.state()),
+            "/api/take": ("POST", lambda _body: actions.take()),
+            "/api/back": ("POST", lambda _body: actions.back()),
+            "/api/skip": ("POST", lambda _body: actions.skip()),
+            "/api/hold": ("POST", lambda _body: actions.hold()),
+            "/api/add-time": ("POST", self._add_time),
+            "/api/message": ("POST", self._message),
+        }
+
+    @property
+    def port(self) -> int:
+        """The port listened on (the one the OS chose when given 0), once started."""
+        return self._port
+
+    async def start(self) -> None:
+        if self._server is not None:
+            raise RuntimeError("the Control API is already running")
+        self._server = await asyncio.start_server(
+            self._serve, self._host, self._port, limit=MAX_HEAD)
+        self._port = self._server.sockets[0].getsockname()[1]
+        log.info("Control API listening on http://%s:%d", self._host, self._port)
+
+    async def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.close()
+        await asyncio.sleep(0)  # a connection accepted just before close() registers itself
+        tasks, busy = set(self._connections), self._connections & self._busy
+        for task in tasks - busy:
+            task.cancel()
+        if busy:
+            await asyncio.wait(busy, timeout=self.stop_grace_s)
+        for task in busy:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await server.wait_closed()  # after the connections: from 3.12 on it waits for them
+        log.info("Control API stopped")
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._connections.add(task)
+        try:
+            status, answer, headers = await self._answer(reader, task)
+            await _respond(writer, status, answer, headers)
+            await _linger(reader, writer)
+        except (OSError, asyncio.IncompleteReadError):  # OSError includes TimeoutError
+            pass  # the client went away, or would not read the answer
+        except asyncio.CancelledError:
+            pass  # stop() ended it; a cancelled connection task makes 3.11's streams log an error
+        finally:
+            self._connections.discard(task)
+            self._busy.discard(task)
+            writer.close()
+
+    async def _answer(self, reader: asyncio.StreamReader,
+                      task: asyncio.Task[Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        """The answer to one request; a client that hangs up raises (IncompleteReadError)."""
+        method = path = "-"
+        try:
+            try:
+                async with asyncio.timeout(self.request_timeout_s):
+                    method, path, headers = await _read_head(reader)
+                    body = await reader.readexactly(_content_length(headers))
+            except TimeoutError:
+                raise HttpError(408, "request not received in time") from None
+            self._authenticate(headers)
+            handler = self._route(method, path)
+            self._busy.add(task)
+            status, answer = await self._call(handler, body, f"{method} {path}")
+        except HttpError as error:
+            if error.status == 401:  # nothing unknown is logged: it might hold the token
+                shown = path if path in self._routes else "(unknown path)"
+                verb = method if method in ("GET", "POST", "PUT", "DELETE", "HEAD") else "?"
+                log.warning("Control API: %s %s refused: %s", verb, shown, error)
+            return error.status, _error_body(error, error.field), error.headers
+        return status, answer, {}
+
+    async def _call(self, handler: Handler, body: bytes,
+                    request: str) -> tuple[int, dict[str, Any]]:
+        try:
+            result = await handler(body)
+        except HttpError:
+            raise
+        except Exception as error:
+            if _operator_error(error):
+                log.info("Control API: %s: %s: %s", request, type(error).__name__, error)
+                return 409, _error_body(error)
+            log.exception("Control API: %s failed", request)
+            return 500, {"ok": False, "error": f"internal error ({type(error).__name__})"}
+        log.info("Control API: %s", request)
+        if request.endswith("/api/state"):
+            return 200, result
+        return 200, {"ok": True, **{k: v for k, v in (result or {}).items() if k != "ok"}}
+
+    def _authenticate(self, headers: dict[str, list[str]]) -> None:
+        values = headers.get("authorization", [])
+        scheme, _, credentials = (values[0] if len(values) == 1 else "").partition(" ")
+        given = credentials.strip().encode("latin-1")
+        if not (scheme.lower() == "bearer" and hmac.compare_digest(given, self._token)):
+            raise HttpError(401, "a valid 'Authorization: Bearer <token>' header is required",
+                            headers={"WWW-Authenticate": 'Bearer realm="console"'})
+
+    def _route(self, method: str, path: str) -> Handler:
+        if path not in self._routes:
+            raise HttpError(404, f"no such endpoint: {path}")
+        allowed, handler = self._routes[path]
+        if method != allowed:
+            raise HttpError(405, f"{path} accepts {allowed} only", headers={"Allow": allowed})
+        return handler
+
+    async def _add_time(self, body: bytes) -> dict[str, Any]:
+        seconds = _json_field(body, "seconds", "a number")
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) \
+                or not math.isfinite(seconds):
+            raise HttpError(400, "'seconds' must be a number", "seconds")
+        return await self._actions.add_time(float(seconds))
+
+    async def _message(self, body: bytes) -> dict[str, Any]:
+        text = _json_field(body, "text", f"a string of at most {MAX_MESSAGE} characters")
+        if not isinstance(text, str) or len(text) > MAX_MESSAGE:
+            raise HttpError(400, f"'text' must be a string of at most {MAX_MESSAGE} characters",
+                            "text")
+        return await self._actions.message(text)
+
+
+async def _read_head(reader: asyncio.StreamReader) -> tuple[str, str, dict[str, list[str]]]:
+    try:
+        raw = await reader.readuntil(b"\r\n\r\n")
+    except asyncio.LimitOverrunError:
+        raise HttpError(400, "request head too large") from None
+    request_line, *lines = raw[:-4].decode("latin-1").split("\r\n")
+    parts = request_line.split(" ")
+    if len(parts) != 3 or parts[2] not in ("HTTP/1.0", "HTTP/1.1") or not parts[1].startswith("/"):
+        raise HttpError(400, "malformed request line")
+    headers: dict[str, list[str]] = {}
+    for line in lines:
+        name, colon, value = line.partition(":")
+        if not colon or not name or name != name.strip():
+            raise HttpError(400, "malformed header line")
+        headers.setdefault(name.lower(), []).append(value.strip())
+    return parts[0], parts[1].split("?", 1)[0], headers
+
+
+def _content_length(headers: dict[str, list[str]]) -> int:
+    if "transfer-encoding" in headers:
+        raise HttpError(400, "chunked bodies are not supported: send Content-Length")
+    values = set(headers.get("content-length", ["0"]))
+    if len(values) != 1 or not (value := values.pop()).isdigit() or not value.isascii():
+        raise HttpError(400, "malformed Content-Length")
+    if int(value) > MAX_BODY:
+        raise HttpError(413, f"the body may be at most {MAX_BODY} bytes")
+    return int(value)
+
+
+def _json_field(body: bytes, field: str, expected: str) -> Any:
+    try:
+        document = json.loads(body)
+    except ValueError:
+        document = None
+    if not isinstance(document, dict) or field not in document:
+        raise HttpError(400, f"'{field}' is required: a JSON object with '{field}', {expected}",
+                        field)
+    return document[field]
+
+
+def _operator_error(error: Exception) -> bool:
+    return isinstance(error, ObsError | ShowRunnerError) or type(error).__name__.endswith("Error")
+
+
+def _error_body(error: Exception, field: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"ok": False, "error": str(error)}
+    if field is not None:
+        body["field"] = field
+    return body
+
+
+def _json_default(value: object) -> str:
+    return value.isoformat() if isinstance(value, datetime | date) else str(value)
+
+
+async def _respond(writer: asyncio.StreamWriter, status: int, answer: dict[str, Any],
+                   headers: dict[str, str]) -> None:
+    try:
+        body = json.dumps(answer, default=_json_default, allow_nan=False).encode()
+    except ValueError:
+        log.exception("Control API: the answer is not JSON")
+        status, body = 500, b'{"ok": false, "error": "internal error (answer not JSON)"}'
+    head = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}",
+            "Content-Type: application/json", f"Content-Length: {len(body)}",
+            "Cache-Control: no-store", "Connection: close",
+            *(f"{name}: {value}" for name, value in headers.items())]
+    writer.write("\r\n".join(head).encode("latin-1") + b"\r\n\r\n" + body)
+    await writer.drain()
+
+
+async def _linger(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Half-close, then read what the client still sends (a body we refused to read) so
+    that closing does not reset the connection before the client has read the answer."""
+    if writer.can_write_eof():
+        writer.write_eof()
+    async with asyncio.timeout(1.0):
+        received = 0
+        while received < LINGER_BYTES and (chunk := await reader.read(65536)):
+            received += len(chunk)

@@ -1,0 +1,581 @@
+"""The Control API over real sockets on 127.0.0.1: authentication, routes, bodies, errors."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import logging
+import urllib.error
+import urllib.request
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from console import logs
+from console.obs.errors import ObsNotConnected
+from console.services.control_api import MAX_BODY, ControlServer
+from console.services.control_token import TOKEN_ENV, control_token
+from console.services.show_runner import ShowRunnerError
+from console.services.switcher import TakeNotConfirmed
+from tests.helpers.loops import LoopRunner
+
+TOKEN = "unit-test-control-token-4f9a2c"
+API_LOGGER = "console.services.control_api"
+STATE = {
+    "live": {"segment_id": "s1", "title": "Keynote", "speakers": ["Ada"], "scene": "Stage",
+             "started_at": datetime(2026, 12, 5, 9, 0, tzinfo=UTC), "elapsed_s": 61.5,
+             "remaining_s": 1738.5, "phase": "running"},
+    "next": None,
+    "drift_s": -12.0,
+    "obs": {"state": "connected", "program_scene": "Stage", "preview_scene": "Break"},
+}
+
+
+class Oops(Exception):
+    """Neither an operator error by name nor by class: a bug."""
+
+
+class CueError(Exception):
+    """An operator error by name only."""
+
+
+class RecordingActions:
+    """Stands in for the console's actions: records every call, answers or raises."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[Any, ...]]] = []
+        self.raises: BaseException | None = None
+        self.gate: asyncio.Event | None = None  # when set, actions wait for it
+
+    async def _record(self, name: str, *args: Any, wait: bool = True) -> dict[str, Any]:
+        self.calls.append((name, args))
+        if self.gate is not None and wait:
+            await self.gate.wait()
+        if self.raises is not None:
+            raise self.raises
+        return {"action": name}
+
+    async def state(self) -> dict[str, Any]:
+        await self._record("state", wait=False)  # never held up by an action in flight
+        return STATE
+
+    async def take(self) -> dict[str, Any]:
+        return await self._record("take")
+
+    async def back(self) -> dict[str, Any]:
+        return await self._record("back")
+
+    async def skip(self) -> dict[str, Any]:
+        return await self._record("skip")
+
+    async def hold(self) -> dict[str, Any]:
+        return await self._record("hold")
+
+    async def add_time(self, seconds: float) -> dict[str, Any]:
+        return await self._record("add_time", seconds)
+
+    async def message(self, text: str) -> dict[str, Any]:
+        return await self._record("message", text)
+
+
+class Reply:
+    def __init__(self, raw: bytes) -> None:
+        head, _, self.body = raw.partition(b"\r\n\r\n")
+        status_line, *lines = head.decode("latin-1").split("\r\n")
+        self.status = int(status_line.split(" ")[1])
+        self.headers = {k.lower(): v.strip() for k, _, v in (x.partition(":") for x in lines)}
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+async def exchange(port: int, raw: bytes) -> Reply:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(raw)
+    await writer.drain()
+    data = await reader.read()
+    writer.close()
+    await writer.wait_closed()
+    return Reply(data)
+
+
+async def call(port: int, method: str, path: str, body: object = None, *,
+               token: str | None = TOKEN, raw_body: bytes | None = None) -> Reply:
+    payload = raw_body if raw_body is not None else (
+        b"" if body is None else json.dumps(body).encode())
+    head = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}",
+            f"Content-Length: {len(payload)}"]
+    if body is not None:
+        head.append("Content-Type: application/json")
+    if token is not None:
+        head.append(f"Authorization: Bearer {token}")
+    return await exchange(port, ("\r\n".join(head) + "\r\n\r\n").encode() + payload)
+
+
+@asynccontextmanager
+async def serving(actions: RecordingActions) -> AsyncIterator[ControlServer]:
+    server = ControlServer(actions, TOKEN, 0)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+Scenario = Callable[[ControlServer, RecordingActions], Coroutine[Any, Any, None]]
+
+
+def run(aio: LoopRunner, scenario: Scenario) -> RecordingActions:
+    actions = RecordingActions()
+
+    async def main() -> None:
+        async with serving(actions) as server:
+            await scenario(server, actions)
+
+    aio.run(main())
+    return actions
+
+
+# --- authentication ---------------------------------------------------------------------
+
+@pytest.mark.expected_log(API_LOGGER)
+@pytest.mark.parametrize("token", [None, "", "wrong", TOKEN + "x", TOKEN[:-1], "Bearer " + TOKEN])
+@pytest.mark.parametrize(("method", "path", "body"), [
+    ("POST", "/api/take", None), ("POST", "/api/add-time", {"seconds": 60}),
+    ("GET", "/api/state", None), ("GET", "/api/nowhere", None)])
+def test_without_the_right_token_nothing_happens(
+        aio: LoopRunner, token: str | None, method: str, path: str, body: object) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        reply = await call(server.port, method, path, body, token=token)
+        assert reply.status == 401
+        assert reply.json["ok"] is False
+        assert "Bearer" in reply.json["error"]
+        assert reply.headers["www-authenticate"].startswith("Bearer")
+
+    assert run(aio, scenario).calls == []
+
+
+@pytest.mark.expected_log(API_LOGGER)
+@pytest.mark.parametrize("authorization", [
+    f"Basic {TOKEN}", f"Token {TOKEN}", TOKEN, f"Bearer{TOKEN}", "Bearer caf\u00e9"])
+def test_other_authorization_schemes_are_refused(aio: LoopRunner, authorization: str) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        raw = (f"POST /api/take HTTP/1.1\r\nAuthorization: {authorization}\r\n"
+               "Content-Length: 0\r\n\r\n").encode()
+        assert (await exchange(server.port, raw)).status == 401
+
+    assert run(aio, scenario).calls == []
+
+
+@pytest.mark.expected_log(API_LOGGER)
+def test_two_authorization_headers_are_refused(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        raw = (f"POST /api/take HTTP/1.1\r\nAuthorization: Bearer {TOKEN}\r\n"
+               f"Authorization: Bearer {TOKEN}\r\n\r\n").encode()
+        assert (await exchange(server.port, raw)).status == 401
+
+    assert run(aio, scenario).calls == []
+
+
+def test_the_scheme_is_case_insensitive(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        raw = f"POST /api/hold HTTP/1.0\r\nauthorization: bearer {TOKEN}\r\n\r\n".encode()
+        assert (await exchange(server.port, raw)).status == 200
+
+    assert run(aio, scenario).calls == [("hold", ())]
+
+
+# --- the endpoints ----------------------------------------------------------------------
+
+def test_state_is_what_the_actions_report(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        reply = await call(server.port, "GET", "/api/state?fresh=1")
+        assert reply.status == 200
+        assert reply.headers["content-type"] == "application/json"
+        assert reply.headers["connection"] == "close"
+        expected = json.loads(json.dumps(STATE, default=str))
+        expected["live"]["started_at"] = "2026-12-05T09:00:00+00:00"
+        assert reply.json == expected
+
+    assert run(aio, scenario).calls == [("state", ())]
+
+
+@pytest.mark.parametrize("action", ["take", "back", "skip", "hold"])
+def test_each_action_endpoint_calls_its_action(aio: LoopRunner, action: str) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        reply = await call(server.port, "POST", f"/api/{action}")
+        assert (reply.status, reply.json) == (200, {"ok": True, "action": action})
+        # a JSON body, or any body, is ignored by the actions that take no argument
+        reply = await call(server.port, "POST", f"/api/{action}", {"scene": "x"})
+        assert reply.status == 200
+
+    assert run(aio, scenario).calls == [(action, ()), (action, ())]
+
+
+@pytest.mark.parametrize(("seconds", "expected"), [(90, 90.0), (12.5, 12.5), (-30, -30.0)])
+def test_add_time_passes_the_seconds(aio: LoopRunner, seconds: float, expected: float) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        reply = await call(server.port, "POST", "/api/add-time", {"seconds": seconds})
+        assert (reply.status, reply.json) == (200, {"ok": True, "action": "add_time"})
+
+    calls = run(aio, scenario).calls
+    assert calls == [("add_time", (expected,))]
+    assert type(calls[0][1][0]) is float
+
+
+@pytest.mark.parametrize("text", ["", "Back in 5 minutes", "é" * 500, "line\nbreak"])
+def test_message_passes_the_text(aio: LoopRunner, text: str) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        reply = await call(server.port, "POST", "/api/message", {"text": text})
+        assert (reply.status, reply.json) == (200, {"ok": True, "action": "message"})
+
+    assert run(aio, scenario).calls == [("message", (text,))]
+
+
+def test_the_answer_always_says_ok_true(aio: LoopRunner) -> None:
+    actions = RecordingActions()
+
+    async def take() -> dict[str, Any]:
+        return {"ok": False, "segment_id": "s2"}
+
+    actions.take = take  # type: ignore[method-assign]
+
+    async def main() -> None:
+        async with serving(actions) as server:
+            reply = await call(server.port, "POST", "/api/take")
+            assert reply.json == {"ok": True, "segment_id": "s2"}
+
+    aio.run(main())
+
+
+# --- bad requests -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("path", "field", "raw_body"), [
+    ("/api/add-time", "seconds", b""),
+    ("/api/add-time", "seconds", b"not json"),
+    ("/api/add-time", "seconds", b"[90]"),
+    ("/api/add-time", "seconds", b"{}"),
+    ("/api/add-time", "seconds", b'{"second": 90}'),
+    ("/api/add-time", "seconds", b'{"seconds": "90"}'),
+    ("/api/add-time", "seconds", b'{"seconds": true}'),
+    ("/api/add-time", "seconds", b'{"seconds": null}'),
+    ("/api/add-time", "seconds", b'{"seconds": NaN}'),
+    ("/api/add-time", "seconds", b'{"seconds": Infinity}'),
+    ("/api/add-time", "seconds", b"\xff\xfe"),
+    ("/api/message", "text", b""),
+    ("/api/message", "text", b'{"message": "hi"}'),
+    ("/api/message", "text", b'{"text": 5}'),
+    ("/api/message", "text", b'{"text": ["hi"]}'),
+    ("/api/message", "text", json.dumps({"text": "x" * 501}).encode()),
+])
+def test_bad_bodies_give_400_naming_the_field(
+        aio: LoopRunner, path: str, field: str, raw_body: bytes) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        reply = await call(server.port, "POST", path, raw_body=raw_body)
+        assert reply.status == 400
+        assert reply.json["ok"] is False
+        assert reply.json["field"] == field
+        assert f"'{field}'" in reply.json["error"]
+
+    assert run(aio, scenario).calls == []
+
+
+@pytest.mark.parametrize("raw", [
+    b"GARBAGE\r\n\r\n",
+    b"POST /api/take\r\n\r\n",
+    b"POST /api/take HTTP/2.0\r\n\r\n",
+    b"POST api/take HTTP/1.1\r\n\r\n",
+    b"POST /api/take HTTP/1.1\r\nNo colon here\r\n\r\n",
+    b"POST /api/take HTTP/1.1\r\n folded: header\r\n\r\n",
+    b"POST /api/take HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
+    b"POST /api/take HTTP/1.1\r\nContent-Length: 1e3\r\n\r\n",
+    b"POST /api/take HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxx",
+    b"POST /api/take HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    b"POST /api/take HTTP/1.1\r\nX-Long: " + b"a" * (20 * 1024) + b"\r\n\r\n",
+])
+def test_malformed_requests_give_400(aio: LoopRunner, raw: bytes) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        auth = f"Authorization: Bearer {TOKEN}\r\n".encode()
+        first, _, rest = raw.partition(b"\r\n")
+        reply = await exchange(server.port, first + b"\r\n" + auth + rest)
+        assert reply.status == 400
+        assert reply.json["ok"] is False
+
+    assert run(aio, scenario).calls == []
+
+
+def test_a_body_over_64_kib_gives_413_without_calling(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        text = "x" * MAX_BODY
+        reply = await call(server.port, "POST", "/api/message", {"text": text})
+        assert reply.status == 413
+        # exactly 64 KiB is still read (and then refused for its length)
+        reply = await call(server.port, "POST", "/api/message",
+                           raw_body=b'{"text": "' + b"x" * (MAX_BODY - 12) + b'"}')
+        assert (reply.status, reply.json["field"]) == (400, "text")
+
+    assert run(aio, scenario).calls == []
+
+
+@pytest.mark.parametrize("path", ["/", "/api", "/api/", "/api/take/", "/api/TAKE", "/state"])
+def test_unknown_paths_give_404(aio: LoopRunner, path: str) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        reply = await call(server.port, "POST", path)
+        assert (reply.status, reply.json["ok"]) == (404, False)
+
+    assert run(aio, scenario).calls == []
+
+
+@pytest.mark.parametrize(("method", "path", "allow"), [
+    ("GET", "/api/take", "POST"), ("PUT", "/api/hold", "POST"), ("GET", "/api/add-time", "POST"),
+    ("POST", "/api/state", "GET"), ("DELETE", "/api/state", "GET"), ("HEAD", "/api/state", "GET")])
+def test_wrong_methods_give_405(aio: LoopRunner, method: str, path: str, allow: str) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        reply = await call(server.port, method, path)
+        assert reply.status == 405
+        assert reply.headers["allow"] == allow
+
+    assert run(aio, scenario).calls == []
+
+
+# --- errors of the actions --------------------------------------------------------------
+
+@pytest.mark.parametrize("error", [
+    ObsNotConnected("OBS is not connected"),
+    TakeNotConfirmed("OBS accepted the take but did not start it"),
+    ShowRunnerError("nothing is live"),
+    CueError("no cue"),
+    ValueError("choose a scene to take"),
+    ConnectionRefusedError("the lower-third renderer is not running"),  # not a hang-up
+])
+def test_operator_errors_give_409(aio: LoopRunner, error: Exception) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        actions.raises = error
+        reply = await call(server.port, "POST", "/api/take")
+        assert (reply.status, reply.json) == (409, {"ok": False, "error": str(error)})
+        reply = await call(server.port, "GET", "/api/state")
+        assert reply.status == 409
+
+    assert run(aio, scenario).calls == [("take", ()), ("state", ())]
+
+
+@pytest.mark.expected_log(API_LOGGER)
+def test_other_errors_give_500_and_are_logged_with_their_traceback(
+        aio: LoopRunner, caplog: pytest.LogCaptureFixture) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        actions.raises = Oops("the internals broke")
+        reply = await call(server.port, "POST", "/api/add-time", {"seconds": 5})
+        assert reply.status == 500
+        assert reply.json["ok"] is False
+        assert "Oops" in reply.json["error"]
+
+    run(aio, scenario)
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1
+    assert errors[0].exc_info is not None
+    assert errors[0].exc_info[0] is Oops
+
+
+# --- transport --------------------------------------------------------------------------
+
+def test_a_real_http_client_works(aio: LoopRunner) -> None:
+    """urllib, as a script would use it; a refused oversized body still reads its 413."""
+
+    def post(port: int, path: str, body: bytes) -> tuple[int, Any]:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{path}", data=body, method="POST",
+            headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.status, json.load(response)
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, json.load(error)
+
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        status, answer = await asyncio.to_thread(
+            post, server.port, "/api/add-time", b'{"seconds": 120}')
+        assert (status, answer) == (200, {"ok": True, "action": "add_time"})
+        status, answer = await asyncio.to_thread(
+            post, server.port, "/api/message", b"x" * (4 * MAX_BODY))
+        assert status == 413
+
+    assert run(aio, scenario).calls == [("add_time", (120.0,))]
+
+
+def test_a_slow_client_gets_408_and_nothing_happens(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        server.request_timeout_s = 0.2
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(f"POST /api/take HTTP/1.1\r\nAuthorization: Bearer {TOKEN}\r\n".encode())
+        reply = Reply(await asyncio.wait_for(reader.read(), 5))
+        assert reply.status == 408
+        writer.close()
+        await writer.wait_closed()
+        # a body that never arrives in full
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(f"POST /api/message HTTP/1.1\r\nAuthorization: Bearer {TOKEN}\r\n"
+                     "Content-Length: 100\r\n\r\n{\"text\"".encode())
+        assert Reply(await asyncio.wait_for(reader.read(), 5)).status == 408
+        writer.close()
+        await writer.wait_closed()
+
+    assert run(aio, scenario).calls == []
+
+
+def test_a_client_that_hangs_up_early_does_no_harm(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        for raw in (b"", b"POST /api/ta", f"POST /api/take HTTP/1.1\r\nAuthorization: Bearer "
+                    f"{TOKEN}\r\nContent-Length: 10\r\n\r\n{{}}".encode()):
+            _, writer = await asyncio.open_connection("127.0.0.1", server.port)
+            writer.write(raw)
+            writer.close()
+            await writer.wait_closed()
+        assert (await call(server.port, "POST", "/api/skip")).status == 200
+
+    assert run(aio, scenario).calls == [("skip", ())]
+
+
+def test_requests_are_served_concurrently(aio: LoopRunner) -> None:
+    """A take in flight does not hold up the state (the action's own business)."""
+
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        actions.gate = asyncio.Event()
+        take = asyncio.create_task(call(server.port, "POST", "/api/take"))
+        while not actions.calls:
+            await asyncio.sleep(0.01)
+        state = await call(server.port, "GET", "/api/state")
+        assert state.status == 200
+        assert not take.done()
+        actions.gate.set()
+        assert (await take).status == 200
+
+    assert [name for name, _ in run(aio, scenario).calls] == ["take", "state"]
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "localhost", "::1", "127.0.0.2", "", "192.168.1.5"])
+def test_only_127_0_0_1_is_accepted(host: str) -> None:
+    with pytest.raises(ValueError, match=r"127\.0\.0\.1 only"):
+        ControlServer(RecordingActions(), TOKEN, 0, host=host)
+
+
+def test_an_empty_token_is_refused() -> None:
+    with pytest.raises(ValueError, match="token"):
+        ControlServer(RecordingActions(), "", 0)
+
+
+def test_it_listens_on_loopback_on_the_port_the_os_chose(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        assert server.port > 0
+        assert server._server is not None
+        assert [s.getsockname()[:2] for s in server._server.sockets] == [
+            ("127.0.0.1", server.port)]
+        with pytest.raises(RuntimeError):
+            await server.start()
+
+    run(aio, scenario)
+
+
+def test_stop_ends_every_connection_and_refuses_new_ones(aio: LoopRunner) -> None:
+    actions = RecordingActions()
+
+    async def main() -> None:
+        server = ControlServer(actions, TOKEN, 0)
+        server.stop_grace_s = 0.2
+        await server.start()
+        port = server.port
+        # an idle client, a half-sent request and an action that never finishes
+        idle = await asyncio.open_connection("127.0.0.1", port)
+        half = await asyncio.open_connection("127.0.0.1", port)
+        half[1].write(b"POST /api/take HTTP/1.1\r\n")
+        actions.gate = asyncio.Event()
+        stuck = asyncio.create_task(call(port, "POST", "/api/hold"))
+        while not actions.calls:
+            await asyncio.sleep(0.01)
+        await asyncio.wait_for(server.stop(), 2)
+        await server.stop()  # twice is harmless
+        for reader, writer in (idle, half):
+            assert await asyncio.wait_for(reader.read(), 2) == b""
+            writer.close()
+            await writer.wait_closed()
+        with pytest.raises((ValueError, IndexError)):
+            await stuck  # cut off without an answer
+        with pytest.raises(ConnectionRefusedError):
+            await asyncio.open_connection("127.0.0.1", port)
+
+    aio.run(main())
+    assert actions.calls == [("hold", ())]
+    assert aio.pending_tasks() == []
+
+
+def test_stop_lets_a_running_action_finish_within_the_grace(aio: LoopRunner) -> None:
+    actions = RecordingActions()
+
+    async def main() -> None:
+        server = ControlServer(actions, TOKEN, 0)
+        await server.start()
+        actions.gate = asyncio.Event()
+        take = asyncio.create_task(call(server.port, "POST", "/api/take"))
+        while not actions.calls:
+            await asyncio.sleep(0.01)
+        stopping = asyncio.create_task(server.stop())
+        await asyncio.sleep(0.05)
+        actions.gate.set()
+        await stopping
+        assert (await take).status == 200
+
+    aio.run(main())
+
+
+# --- the token --------------------------------------------------------------------------
+
+@pytest.mark.expected_log(API_LOGGER)
+def test_the_token_never_reaches_the_log(aio: LoopRunner,
+                                         caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logs.JsonFormatter())
+    logging.getLogger().addHandler(handler)
+
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        await call(server.port, "GET", "/api/state")
+        await call(server.port, "POST", "/api/take", token=TOKEN[::-1])
+        await call(server.port, "POST", f"/api/take?token={TOKEN}", token=None)
+        await call(server.port, "POST", f"/{TOKEN}")
+        await call(server.port, "POST", f"/{TOKEN}", token="wrong")
+        await call(server.port, "POST", f"/api/take/{TOKEN}", token="wrong")
+        actions.raises = Oops("broken")
+        await call(server.port, "POST", "/api/hold")
+
+    try:
+        run(aio, scenario)
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert TOKEN not in stream.getvalue()
+    assert "Control API" in stream.getvalue()
+    for record in caplog.records:
+        # the control API itself never puts it in a record (the scrubber is a second line)
+        assert TOKEN not in record.getMessage()
+        assert TOKEN not in str(vars(record))
+    assert logs.scrub(f"x{TOKEN}y") == f"x{logs.REDACTED}y"
+
+
+def test_a_token_from_the_environment() -> None:
+    token, generated = control_token({TOKEN_ENV: "  from-the-environment-123  "})
+    assert (token, generated) == ("from-the-environment-123", False)
+    assert logs.scrub(token) == logs.REDACTED
+
+
+@pytest.mark.parametrize("environ", [{}, {TOKEN_ENV: ""}, {TOKEN_ENV: "   "}, {"OTHER": "x"}])
+def test_a_generated_token(environ: dict[str, str]) -> None:
+    token, generated = control_token(environ)
+    assert generated
+    assert len(token) >= 32
+    assert token != control_token(environ)[0]
+    assert logs.scrub(token) == logs.REDACTED
