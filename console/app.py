@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+import os
 import signal
 import socket
 import sys
@@ -30,8 +32,13 @@ from console.models.obs_state import ConnectionState
 from console.obs.connection import ObsConnection
 from console.obs.endpoint import ObsEndpoint
 from console.obs.mirror import ObsMirror
+from console.obs.provision import ObsPreflightService
 from console.services import show_import
 from console.services.asrun_recorder import AsRunRecorder
+from console.services.control_api import ControlServer
+from console.services.control_token import control_token
+from console.services.handoff import HandoffService
+from console.services.lower_third_output import LowerThirdOutput
 from console.services.rundown_editor import RundownEditor
 from console.services.show_runner import ShowRunner
 from console.services.switcher import SceneSwitcher
@@ -39,15 +46,22 @@ from console.store.asrun import AsRunWriter
 from console.store.database import open_database
 from console.ui import tasks
 from console.ui.clock_panel import ClockPanel
+from console.ui.lower_third import load_template, render_lower_third_png
 from console.ui.main_thread_gc import MainThreadGarbageCollector
 from console.ui.main_window import MainWindow
+from console.ui.now_next_panel import NowNextPanel
 from console.ui.password_prompt import password_dialog
+from console.ui.preflight_panel import PreflightPanel
+from console.ui.presenter_controller import PresenterController
 from console.ui.qt_messages import route_qt_messages_to_log
 from console.ui.rundown_view import RundownPanel
 from console.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+PREFLIGHT_EVENTS = frozenset({"SceneListChanged", "CurrentSceneCollectionChanged",
+                              "SceneItemCreated", "SceneItemRemoved", "InputCreated",
+                              "InputRemoved", "InputNameChanged", "SceneNameChanged"})
 
 # Python runs signal handlers only when the interpreter gets control; this timer
 # gives it control even while Qt waits for input.
@@ -61,6 +75,8 @@ class AppOptions:
     settings_path: Path
     console_name: str = socket.gethostname()
     title_suffix: str = ""
+    control_port: int | None = None  # the control API listens on 127.0.0.1 when set
+    rehearsal: bool = False
 
 
 class ConsoleApp:
@@ -83,13 +99,62 @@ class ConsoleApp:
         self.editor = RundownEditor(self.runner, options.db_path)
         self.window.set_rundown(RundownPanel(self.runner, self.editor), ClockPanel(self.runner))
         self.window.enable_import(self.editor.import_file)
+        self._build_handoff(options)
+        self.window.restore_layout()  # now that every dock is in
         self.connection.state_changed.connect(self._on_connection_state)
+        self.connection.event.connect(self._on_obs_event)
         self._password_prompt_open = False
+
+    def _build_handoff(self, options: AppOptions) -> None:
+        renderer = functools.partial(render_lower_third_png, template=load_template())
+        self.lower_thirds = LowerThirdOutput(self.connection, renderer,
+                                             options.db_path.parent / "lower-thirds")
+        self.handoff = HandoffService(
+            self.runner, self.switcher, self.mirror, lower_thirds=self.lower_thirds,
+            writer=self.writer, console_name=options.console_name, rehearsal=options.rehearsal)
+        self.now_next = NowNextPanel(self.runner, self.handoff, self.connection)
+        self.window.add_panel("nowNextDock", "Now / Next", self.now_next)
+        self.preflight = PreflightPanel(ObsPreflightService(self.connection,
+                                                            lambda: self.runner.show))
+        self.window.add_panel("preflightDock", "Preflight", self.preflight)
+        self.presenter = PresenterController(self.runner, self.handoff, self.connection,
+                                             self.window)
+        self.window.add_view_action("Presenter window", self.presenter.toggle)
+        blackout = self.window.add_view_action(
+            "Presenter blackout", lambda: self.presenter.set_blackout(blackout.isChecked()),
+            checkable=True)
+        rehearsal = self.window.add_view_action(
+            "Rehearsal mode (preview only)",
+            lambda: self.handoff.set_rehearsal(rehearsal.isChecked()), checkable=True)
+        rehearsal.setChecked(options.rehearsal)
+        self.control: ControlServer | None = None
+        if options.control_port is not None:
+            token, generated = control_token(os.environ)
+            self.control = ControlServer(self.handoff, token, options.control_port)
+            self._control_token_generated = (token, generated)
+
+    def _on_obs_event(self, event_type: str, _data: dict[str, Any]) -> None:
+        if event_type in PREFLIGHT_EVENTS:
+            self.preflight.recheck()
+
+    async def _start_control_api(self) -> None:
+        assert self.control is not None
+        await self.control.start()
+        token, generated = self._control_token_generated
+        log.info("control API listening", extra={"port": self.control.port})
+        where = f"Control API on http://127.0.0.1:{self.control.port}/api"
+        # Shown only in the window: the token is scrubbed from every log line.
+        self.window.show_message(f"{where}, token {token}" if generated else where)
 
     def start(self) -> None:
         self.window.show()
+        if self.control is not None:
+            tasks.run_task(self._start_control_api(), description="Start the control API",
+                           on_error=self.window.show_error)
         if self.runner.show is None:
             self.window.offer_demo(self._load_demo)
+        if self.handoff.rehearsal:
+            log.info("rehearsal mode on", extra={"rehearsal": True})
         self.connection.start()
         log.info("console started", extra={"db": str(self.options.db_path),
                                            "obs_url": self._endpoint.url})
@@ -126,6 +191,10 @@ class ConsoleApp:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self.connection.state_changed.disconnect(self._on_connection_state)
+        if self.control is not None:
+            await self.control.stop()
+        self.presenter.stop()
+        await self.lower_thirds.close()
         self.editor.close()
         self.recorder.close()
         self.switcher.close()

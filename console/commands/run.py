@@ -22,6 +22,14 @@ def register(subparsers: Any) -> None:
     add_obs_argument(parser)
     add_db_argument(parser)
     add_console_name_argument(parser)
+    parser.add_argument(
+        "--control-port", type=int, metavar="N",
+        help="serve the control API (Stream Deck, Companion, scripts) on 127.0.0.1:N; "
+        "requests need 'Authorization: Bearer TOKEN' with the token from "
+        "CONSOLE_CONTROL_TOKEN (or one generated and shown in the window)",
+    )
+    parser.add_argument("--rehearsal", action="store_true",
+                        help="rehearse: takes go to OBS's preview only, program is untouched")
     parser.set_defaults(handler=run, default_log_level="INFO")
 
 
@@ -43,5 +51,6 @@ def run(args: argparse.Namespace) -> int:
     options = AppOptions(
         db_path=args.db, obs_url=endpoint.url,
         settings_path=paths.config_dir() / "window.ini", console_name=args.console_name,
+        control_port=args.control_port, rehearsal=args.rehearsal,
     )
     return run_gui(options, secrets.find_password(endpoint.url))

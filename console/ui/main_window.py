@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, qVersion
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -166,6 +166,28 @@ class MainWindow(QMainWindow):
         if message is not None:
             message.connect(self.show_message)
 
+    def add_panel(self, name: str, title: str, panel: QWidget,
+                  area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea) -> QDockWidget:
+        """Dock another panel (it gets a View menu entry); call :meth:`restore_layout`
+        once every panel is in, so a saved layout covers the new docks too."""
+        dock = self._add_dock(name, title, panel, area)
+        self._docks.append(dock)
+        self._view_menu.addAction(dock.toggleViewAction())
+        failed = getattr(panel, "failed", None)
+        if failed is not None:
+            failed.connect(self.show_error)
+        return dock
+
+    def add_view_action(self, text: str, slot: Callable[[], object],
+                        checkable: bool = False) -> QAction:
+        action = self._view_menu.addAction(text)
+        action.setCheckable(checkable)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def restore_layout(self) -> None:
+        self._restore_layout()
+
     def _make_status_line(self) -> QLabel:
         # A label rather than showMessage(): Qt clears showMessage() text on hover tips,
         # and an error must stay until the next message.
@@ -185,6 +207,7 @@ class MainWindow(QMainWindow):
 
     def _make_menus(self) -> None:
         view = self.menuBar().addMenu("&View")
+        self._view_menu = view
         for dock in self._docks:
             view.addAction(dock.toggleViewAction())
         help_menu = self.menuBar().addMenu("&Help")

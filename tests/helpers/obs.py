@@ -6,6 +6,7 @@ failure with the command to fix it, never a silent skip.
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,9 @@ import pytest
 
 from console.obs.display import VirtualDisplay
 from console.obs.private_obs import PrivateObs
+
+# obsws-python logs the password at INFO: keep it out of the test reports too.
+logging.getLogger("obsws_python").setLevel(logging.CRITICAL + 1)
 
 INSTALL_HINT = "install them with 'make deps' (apt-get install obs-studio xvfb xauth)"
 
