@@ -9,6 +9,7 @@ program is never touched.
 
 Signals (psygnal, on the event loop's thread):
     message_changed(str): the stage manager's message to the presenter.
+    problem(str): something went wrong that did not stop the take (the lower third).
     rehearsal_changed(bool): rehearsal mode switched.
     take_in_flight(bool): a take started or ended.
 """
@@ -23,6 +24,7 @@ from psygnal import Signal
 from console.models.asrun import AsRunEntry, AsRunKind, ConsoleRole
 from console.models.show import Segment
 from console.models.timing import LiveTiming, compute_timing
+from console.obs.errors import ObsError
 from console.obs.mirror import ObsMirror
 from console.services.lower_third_output import LowerThirdOutput
 from console.services.show_runner import ShowRunner, ShowRunnerError
@@ -38,6 +40,7 @@ class HandoffService:
     message_changed = Signal(str)
     rehearsal_changed = Signal(bool)
     take_in_flight = Signal(bool)
+    problem = Signal(str)
 
     def __init__(self, runner: ShowRunner, switcher: SceneSwitcher, mirror: ObsMirror, *,
                  lower_thirds: LowerThirdOutput | None, writer: AsRunWriter,
@@ -87,15 +90,32 @@ class HandoffService:
                 await self._preview_only(scene)
             else:
                 await self._switcher.take(scene)  # raises when OBS refuses or never starts it
-        if scene and self._lower_thirds is not None:
-            await self._lower_thirds.show_for(segment, scene)
+        # The scene is on air now: whatever happens to the lower third, the take stands.
+        lower_third_error = await self._show_lower_third(segment, scene)
         await self._runner.go_live(segment.id)
         actual = self._runner.now()
         self._record(AsRunKind.TAKE.value, segment, scene=scene, rehearsal=self._rehearsal,
+                     lower_third_error=lower_third_error,
                      planned=segment.planned_start, actual=actual)
         log.info("take", extra={"segment_id": segment.id, "scene": scene,
                                 "rehearsal": self._rehearsal})
-        return {"segment_id": segment.id, "scene": scene, "rehearsal": self._rehearsal}
+        answer: dict[str, Any] = {"segment_id": segment.id, "scene": scene,
+                                  "rehearsal": self._rehearsal}
+        if lower_third_error:
+            answer["lower_third_error"] = lower_third_error
+        return answer
+
+    async def _show_lower_third(self, segment: Segment, scene: str | None) -> str | None:
+        if not scene or self._lower_thirds is None:
+            return None
+        try:
+            await self._lower_thirds.show_for(segment, scene)
+        except ObsError as error:
+            message = f"lower third not shown: {error} (run preflight / provision)"
+            log.info(message, extra={"segment_id": segment.id})
+            self.problem.emit(message)
+            return message
+        return None
 
     async def _preview_only(self, scene: str) -> None:
         if not self._mirror.snapshot.studio_mode:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
+from typing import Any
+
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from console.models.live import LiveState
+from console.models.lower_third import LowerThird
 from console.models.obs_state import ConnectionState
 from console.models.show import Segment
 from console.models.timing import compute_timing
@@ -14,6 +18,7 @@ from console.services.handoff import HandoffService
 from console.services.readiness import Check, check_segment
 from console.services.show_runner import ShowRunner
 from console.ui import shortcuts
+from console.ui.lower_third import LowerThirdPreview
 from console.ui.subscription import subscribe
 from console.ui.tasks import run_task
 from console.ui.theme import Tone, set_tone
@@ -59,12 +64,20 @@ class NowNextPanel(QWidget):
         self.take_button = QPushButton("TAKE NEXT")
         self.take_button.setObjectName("takeNextButton")
         self.take_button.clicked.connect(self.take)
+        self.preview = LowerThirdPreview()
+        self.preview.setObjectName("nextLowerThird")
+        self.preview.setMinimumHeight(90)
+        self.message_edit = QLineEdit()
+        self.message_edit.setObjectName("presenterMessageEdit")
+        self.message_edit.setPlaceholderText("Message to the presenter (Enter sends)")
+        self.message_edit.returnPressed.connect(self.send_message)
         self._lay_out()
         shortcuts.application_shortcut(self, TAKE_NEXT, self.take)
         shortcuts.application_shortcut(self, BACK, self.back)
         subscribe(self, runner.live_changed, self._on_live_changed)
         subscribe(self, handoff.take_in_flight, self._on_take_in_flight)
         subscribe(self, handoff.rehearsal_changed, self._show_rehearsal)
+        subscribe(self, handoff.problem, self._on_problem)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.refresh)
         self._timer.start(REFRESH_MS)
@@ -86,17 +99,43 @@ class NowNextPanel(QWidget):
         layout.addWidget(QLabel("NEXT"))
         layout.addWidget(self.next_label)
         layout.addWidget(self.checklist)
+        layout.addWidget(self.preview)
         layout.addWidget(self.take_button)
+        layout.addLayout(self._action_row())
+        layout.addWidget(self.message_edit)
         layout.addStretch(1)
+
+    def _action_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        actions = (
+            ("Back", "backButton", self.back),
+            ("Skip next", "skipButton", lambda: self._run(self._handoff.skip(), "Skip")),
+            ("Hold", "holdButton", lambda: self._run(self._handoff.hold(), "Hold")),
+            ("+1 min", "addMinuteButton",
+             lambda: self._run(self._handoff.add_time(60), "Add a minute")),
+            ("−1 min", "removeMinuteButton",
+             lambda: self._run(self._handoff.add_time(-60), "Take a minute off")),
+        )
+        for text, name, slot in actions:
+            button = QPushButton(text)
+            button.setObjectName(name)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        return row
+
+    def _run(self, coro: Coroutine[Any, Any, Any], description: str) -> None:
+        run_task(coro, description=description, on_error=self.failed.emit)
+
+    def send_message(self) -> None:
+        self._run(self._handoff.message(self.message_edit.text()), "Send the message")
 
     # -- actions ------------------------------------------------------------------
 
     def take(self) -> None:
-        run_task(self._handoff.take(), description="Take the next segment",
-                 on_error=self.failed.emit)
+        self._run(self._handoff.take(), "Take the next segment")
 
     def back(self) -> None:
-        run_task(self._handoff.back(), description="Back", on_error=self.failed.emit)
+        self._run(self._handoff.back(), "Back")
 
     # -- showing --------------------------------------------------------------------
 
@@ -117,6 +156,9 @@ class NowNextPanel(QWidget):
             self.remaining.setText("")
         upcoming = self._runner.next_segment()
         self.next_label.setText(speaker_line(upcoming) if upcoming else "End of the rundown")
+        if upcoming is not None and upcoming.id != self._next_id:
+            self.preview.set_lower_third(
+                LowerThird.from_speaker(upcoming.speakers[0]) if upcoming.speakers else None)
         self._ticks += 1
         next_id = upcoming.id if upcoming else None
         if upcoming is not None and (next_id != self._next_id
@@ -141,6 +183,9 @@ class NowNextPanel(QWidget):
 
     def _on_live_changed(self, _state: LiveState) -> None:
         self.refresh()
+
+    def _on_problem(self, message: str) -> None:
+        self.failed.emit(message)
 
     def _on_take_in_flight(self, in_flight: bool) -> None:
         self.take_button.setEnabled(not in_flight)
