@@ -41,9 +41,11 @@ def main() -> None:
         "",
         "| what | baseline (same run) | console | ratio / difference | target |",
         "|---|---|---|---|---|",
-        f"| SetCurrentProgramScene round trip, median (baseline: bare obsws-python) | {obs.bare_request_ms:.2f} ms | "
+        "| SetCurrentProgramScene round trip, median (baseline: bare obsws-python) | "
+        f"{obs.bare_request_ms:.2f} ms | "
         f"{obs.console_request_ms:.2f} ms | {obs.request_ratio:.2f}x | at most 1.2x |",
-        f"| OBS event to model update, median (baseline: bare obsws-python EventClient) | {obs.bare_event_ms:.2f} ms | "
+        "| OBS event to model update, median (baseline: bare obsws-python EventClient) | "
+        f"{obs.bare_event_ms:.2f} ms | "
         f"{obs.console_event_ms:.2f} ms | {obs.event_extra_ms:+.2f} ms | at most +5 ms |",
         *run_import_bench(),
         *run_timing_bench(),
