@@ -23,7 +23,8 @@ from typing import Any, TypeVar
 
 import qasync
 import shiboken6
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from console import logs
@@ -120,6 +121,9 @@ class ConsoleApp:
         self.presenter = PresenterController(self.runner, self.handoff, self.connection,
                                              self.window)
         self.window.add_view_action("Presenter window", self.presenter.toggle)
+        self.window.add_view_choice(
+            "Presenter screen", [screen.name() for screen in QGuiApplication.screens()],
+            self.presenter.choose_screen)
         blackout = self.window.add_view_action(
             "Presenter blackout", lambda: self.presenter.set_blackout(blackout.isChecked()),
             checkable=True)
@@ -208,11 +212,10 @@ class ConsoleApp:
 
 
     def _delete_window(self) -> None:
-        # Now, on this thread: left to the garbage collector, the panels' timers could be
-        # destroyed on a worker thread, which Qt refuses.
+        # Qt deletes it on this thread when the loop next runs (run_gui flushes that);
+        # left to the garbage collector, the panels' timers could die on a worker thread.
         if shiboken6.isValid(self.window):
-            self.window.hide()
-            shiboken6.delete(self.window)
+            self.window.deleteLater()
 
 
 def _install_signal_handlers(request_quit: Callable[[], object]) -> QTimer:
@@ -288,6 +291,7 @@ def run_gui(options: AppOptions, password: str, after_start: AfterStart | None =
         if quit_requested:
             closed.set()
         run_to_completion(loop, _run_until_closed(console, closed, after_start))
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         timer.stop()
     collector.stop()
     asyncio.set_event_loop(None)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, qVersion
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -184,6 +184,18 @@ class MainWindow(QMainWindow):
         action.setCheckable(checkable)
         action.triggered.connect(lambda _checked=False: slot())
         return action
+
+    def add_view_choice(self, title: str, choices: list[str],
+                        chosen: Callable[[str], object]) -> QMenu:
+        """A submenu of exclusive choices (for example the presenter's screen)."""
+        menu = self._view_menu.addMenu(title)
+        group = QActionGroup(menu)
+        for text in choices:
+            action = menu.addAction(text)
+            action.setCheckable(True)
+            group.addAction(action)
+            action.triggered.connect(lambda _checked=False, value=text: chosen(value))
+        return menu
 
     def restore_layout(self) -> None:
         self._restore_layout()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
 from console.models.lower_third import countdown_text
@@ -32,6 +32,7 @@ class PresenterController(QObject):
         self._connection = connection
         self._main_window = main_window
         self.window: PresenterWindow | None = None
+        self.screen_name: str | None = None  # None: any screen but the stage manager's
         self._last_countdown = ""
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.refresh)
@@ -43,12 +44,23 @@ class PresenterController(QObject):
             self.close()
             return
         self.window = PresenterWindow()
-        screens = QGuiApplication.screens()
-        own = self._main_window.screen()
-        # Prefer a screen other than the stage manager's own.
-        target = next((screen for screen in screens if screen is not own), own)
-        self.window.show_on(target)
+        self.window.show_on(self._target_screen())
         self.refresh()
+
+    def choose_screen(self, name: str | None) -> None:
+        """Show the presenter window on the screen called ``name`` (now, if it is open)."""
+        self.screen_name = name
+        if self.window is not None:
+            self.window.show_on(self._target_screen())
+
+    def _target_screen(self) -> QScreen:
+        screens = QGuiApplication.screens()
+        chosen = next((screen for screen in screens if screen.name() == self.screen_name), None)
+        if chosen is not None:
+            return chosen
+        own = self._main_window.screen()
+        # By default a screen other than the stage manager's own.
+        return next((screen for screen in screens if screen is not own), own)
 
     def set_blackout(self, on: bool) -> None:
         if self.window is not None:
