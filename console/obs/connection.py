@@ -83,6 +83,7 @@ class ObsConnection:
         self._loss_reasons: list[ObsError] = []
         self._supervisor: asyncio.Task[None] | None = None
         self._ever_connected = False
+        self._stopping = False
 
     def __repr__(self) -> str:
         return f"ObsConnection(name={self.name!r}, url={self.endpoint.url!r}, state={self._state})"
@@ -106,11 +107,14 @@ class ObsConnection:
 
     async def stop(self) -> None:
         """Disconnect and stop reconnecting; leaves no thread or task behind."""
-        if self._supervisor is not None:
-            self._supervisor.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._supervisor
-            self._supervisor = None
+        self._stopping = True
+        supervisor, self._supervisor = self._supervisor, None
+        # Python 3.11's wait_for swallows a cancellation that arrives as its inner
+        # future completes (CPython gh-86296), so one cancel() may be lost: repeat it.
+        while supervisor is not None and not supervisor.done():
+            supervisor.cancel()
+            await asyncio.wait({supervisor}, timeout=0.1)
+        self._stopping = False
         await self._end_session(wait=True)
         self._set_state(ConnectionState.DISCONNECTED)
 
@@ -183,7 +187,7 @@ class ObsConnection:
 
     async def _supervise(self) -> None:
         delay = self.settings.backoff_initial_s
-        while True:
+        while not self._stopping:
             self._set_state(
                 ConnectionState.RECONNECTING if self._ever_connected else ConnectionState.CONNECTING
             )

@@ -214,3 +214,19 @@ def test_several_named_connections_at_once(
             assert first.connection.state is S.CONNECTED
 
     aio.run(scenario())
+
+
+def test_stop_always_ends_the_supervisor(aio: LoopRunner) -> None:
+    """stop() ends the connection whatever the supervisor is doing at that moment
+    (connecting, failing, backing off)."""
+    from console.obs.private_obs import free_port
+
+    async def scenario() -> None:
+        for attempt in range(30):
+            connection = ObsConnection(ObsEndpoint("127.0.0.1", free_port()), "pw")
+            connection.start()
+            await asyncio.sleep(0.002 * (attempt % 10))
+            await asyncio.wait_for(connection.stop(), 5)
+            assert connection.state is S.DISCONNECTED
+
+    aio.run(scenario(), timeout_s=120)
