@@ -131,11 +131,16 @@ class ConsoleApp:
             "Rehearsal mode (preview only)",
             lambda: self.handoff.set_rehearsal(rehearsal.isChecked()), checkable=True)
         rehearsal.setChecked(options.rehearsal)
+        self.window.add_view_action("Reset the live state (after a rehearsal)", self._reset_live)
         self.control: ControlServer | None = None
         if options.control_port is not None:
             token, generated = control_token(os.environ)
             self.control = ControlServer(self.handoff, token, options.control_port)
             self._control_token_generated = (token, generated)
+
+    def _reset_live(self) -> None:
+        tasks.run_task(self.runner.reset(), description="Reset the live state",
+                       on_error=self.window.show_error)
 
     def _on_obs_event(self, event_type: str, _data: dict[str, Any]) -> None:
         if event_type in PREFLIGHT_EVENTS:

@@ -174,6 +174,11 @@ class ShowRunner:
         return await self._apply(live_ops.unskip(self._live, segment.id), "segment_unskip",
                                  segment=segment)
 
+    async def reset(self) -> LiveState:
+        """Forget what ran (after a rehearsal): nothing live, nothing skipped."""
+        stage = self._stage.name if self._stage else ""
+        return await self._apply(LiveState(stage=stage), "segment_reset")
+
     # -- helpers -------------------------------------------------------------------
 
     def _segment(self, segment_id: str) -> Segment:

@@ -193,3 +193,31 @@ def test_elapsed_is_real_time_across_a_dst_change() -> None:
     now = datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=berlin)
     state = LiveState(stage="Main", runs=(SegmentRun("a", started),))
     assert state.elapsed_s(now) == 2 * 3600
+
+
+def test_reset_forgets_what_ran_and_is_logged(
+    aio: LoopRunner, db_path: Path, writer: AsRunWriter
+) -> None:
+    clock = FakeClock()
+    runner = make_runner(db_path, writer, clock)
+    try:
+        aio.run(runner.go_live("Sample-talk"))
+        aio.run(runner.skip("Sample-break"))
+        aio.run(runner.reset())
+        assert runner.live.runs == ()
+        assert runner.live.skipped == frozenset()
+        assert runner.next_segment() is not None
+        assert runner.next_segment().id == "Sample-talk"  # type: ignore[union-attr]
+    finally:
+        runner.close()
+    reopened = make_runner(db_path, writer, clock)
+    try:
+        assert reopened.live.runs == ()
+    finally:
+        reopened.close()
+    assert writer.flush(5)
+    database = open_database(db_path)
+    try:
+        assert [entry.kind for entry in read_asrun(database)][-1] == "segment_reset"
+    finally:
+        database.conn.close()
