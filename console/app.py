@@ -78,6 +78,7 @@ class AppOptions:
     title_suffix: str = ""
     control_port: int | None = None  # the control API listens on 127.0.0.1 when set
     rehearsal: bool = False
+    lower_third_s: float = 10.0  # the lower third hides itself after this; 0 keeps it up
 
 
 class ConsoleApp:
@@ -109,7 +110,8 @@ class ConsoleApp:
     def _build_handoff(self, options: AppOptions) -> None:
         renderer = functools.partial(render_lower_third_png, template=load_template())
         self.lower_thirds = LowerThirdOutput(self.connection, renderer,
-                                             options.db_path.parent / "lower-thirds")
+                                             options.db_path.parent / "lower-thirds",
+                                             auto_hide_s=options.lower_third_s or None)
         self.handoff = HandoffService(
             self.runner, self.switcher, self.mirror, lower_thirds=self.lower_thirds,
             writer=self.writer, console_name=options.console_name, rehearsal=options.rehearsal)

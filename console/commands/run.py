@@ -28,6 +28,9 @@ def register(subparsers: Any) -> None:
         "requests need 'Authorization: Bearer TOKEN' with the token from "
         "CONSOLE_CONTROL_TOKEN (or one generated and shown in the window)",
     )
+    parser.add_argument("--lower-third-seconds", type=float, default=10.0, metavar="S",
+                        help="hide a speaker's lower third after S seconds; 0 keeps it up "
+                        "(default: 10)")
     parser.add_argument("--rehearsal", action="store_true",
                         help="rehearse: takes go to OBS's preview only, program is untouched")
     parser.set_defaults(handler=run, default_log_level="INFO")
@@ -52,5 +55,6 @@ def run(args: argparse.Namespace) -> int:
         db_path=args.db, obs_url=endpoint.url,
         settings_path=paths.config_dir() / "window.ini", console_name=args.console_name,
         control_port=args.control_port, rehearsal=args.rehearsal,
+        lower_third_s=args.lower_third_seconds,
     )
     return run_gui(options, secrets.find_password(endpoint.url))
