@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
@@ -10,6 +11,15 @@ import pytest
 
 T = TypeVar("T")
 DEFAULT_TIMEOUT_S = 30.0
+
+
+async def until(predicate: Callable[[], object], timeout_s: float, what: str) -> None:
+    """Inside a running loop: wait until ``predicate()`` is true; fail after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not reached within {timeout_s} s")
+        await asyncio.sleep(0.01)
 
 
 class LoopRunner:

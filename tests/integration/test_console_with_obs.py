@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import io
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -25,19 +25,11 @@ from console.models.obs_state import ConnectionState
 from console.obs.private_obs import PrivateObs
 from console.store.asrun import read_asrun
 from console.ui.theme import apply_theme
-from tests.helpers.loops import LoopRunner
+from tests.helpers.loops import LoopRunner, until
 from tests.helpers.obs import bare_client, ensure_scenes
 
 pytestmark = [pytest.mark.obs,
               pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
-
-
-async def until(predicate: Callable[[], object], timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not reached within {timeout_s} s")
-        await asyncio.sleep(0.01)
 
 
 @pytest.fixture
