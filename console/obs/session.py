@@ -197,8 +197,9 @@ class ObsSession:
     def request(self, request_type: str, data: dict[str, Any] | None, timeout_s: float) -> \
             dict[str, Any]:
         """Send one request and wait for its answer (blocking; one caller at a time)."""
-        self._requests.ws.settimeout(timeout_s)
         try:
+            # Inside the try: the socket may have been closed under a queued request.
+            self._requests.ws.settimeout(timeout_s)
             response: dict[str, Any] = self._requests.req(request_type, data)
         except ObsError:
             raise
