@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from console.models.errors import OperatorError
 from console.models.show import Day, Segment, SegmentKind, Show, Speaker
 
 DEFAULT_NEW_DURATION = timedelta(minutes=5)
@@ -36,7 +37,7 @@ EDITABLE_FIELDS = frozenset({
 })
 
 
-class RundownEditError(ValueError):
+class RundownEditError(OperatorError, ValueError):
     """The edit does not fit the show; the message says why, for the operator."""
 
 

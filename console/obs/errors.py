@@ -5,9 +5,11 @@ No message here ever contains the password.
 
 from __future__ import annotations
 
+from console.models.errors import OperatorError
 
-class ObsError(Exception):
-    """Base class of every OBS connection error."""
+
+class ObsError(OperatorError):
+    """Base class of every OBS connection error: the operator is told, in plain words."""
 
 
 class ObsUnreachable(ObsError):

@@ -23,6 +23,7 @@ from console.formats.frab_xml import read_frab_xml
 from console.formats.ical import read_ical
 from console.formats.schedule_build import ImportedShow, ImportOptions, option_zone
 from console.formats.schedule_json import read_schedule_json
+from console.models.errors import OperatorError
 from console.models.show import Show, ShowCounts, count_show
 from console.store.database import StoreError, open_database
 from console.store.shows import load_show, save_show
@@ -30,7 +31,7 @@ from console.store.shows import load_show, save_show
 AUTO = "auto"
 
 
-class ShowImportError(Exception):
+class ShowImportError(OperatorError):
     """The show could not be imported; the database is unchanged. The message says why."""
 
 

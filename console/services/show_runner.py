@@ -25,6 +25,7 @@ from psygnal import Signal
 
 from console.models import live as live_ops
 from console.models.asrun import AsRunEntry, ConsoleRole
+from console.models.errors import OperatorError
 from console.models.live import LiveState
 from console.models.show import Segment, Show, Stage, find_segment
 from console.store.asrun import AsRunWriter
@@ -41,7 +42,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class ShowRunnerError(Exception):
+class ShowRunnerError(OperatorError):
     """The action does not fit the show's state (no show, unknown segment, nothing live)."""
 
 
