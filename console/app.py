@@ -28,6 +28,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from console import logs
+from console.formats.lower_third_template import load_template
 from console.models.asrun import ConsoleRole
 from console.models.obs_state import ConnectionState
 from console.obs.connection import ObsConnection
@@ -47,7 +48,7 @@ from console.store.asrun import AsRunWriter
 from console.store.database import open_database
 from console.ui import tasks
 from console.ui.clock_panel import ClockPanel
-from console.ui.lower_third import load_template, render_lower_third_png
+from console.ui.lower_third import render_lower_third_png
 from console.ui.main_thread_gc import MainThreadGarbageCollector
 from console.ui.main_window import MainWindow
 from console.ui.now_next_panel import NowNextPanel

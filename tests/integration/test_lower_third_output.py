@@ -12,13 +12,14 @@ from typing import Any
 
 import pytest
 
+from console.formats.lower_third_template import load_template
 from console.models.preflight import LOWER_THIRD_IMAGE, LOWER_THIRD_TEXT
 from console.models.show import Segment, SegmentKind, Speaker
 from console.obs.connection import ObsConnection
 from console.obs.endpoint import ObsEndpoint
 from console.obs.private_obs import PrivateObs
 from console.services.lower_third_output import LowerThirdOutput
-from console.ui.lower_third import load_template, render_lower_third_png
+from console.ui.lower_third import render_lower_third_png
 from tests.helpers.loops import LoopRunner
 from tests.helpers.obs import bare_client
 

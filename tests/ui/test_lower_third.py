@@ -12,6 +12,11 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
+from console.formats.lower_third_template import (
+    TemplateError,
+    default_template_path,
+    load_template,
+)
 from console.models.lower_third import (
     Direction,
     LowerThird,
@@ -23,9 +28,6 @@ from console.models.lower_third import (
 from console.models.show import Speaker
 from console.ui.lower_third import (
     LowerThirdPreview,
-    TemplateError,
-    default_template_path,
-    load_template,
     make_font,
     render_lower_third,
     render_lower_third_png,
