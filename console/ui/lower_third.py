@@ -11,7 +11,6 @@ scene's origin, no transform to set up), and OBS shows it with an image source.
 - :func:`render_lower_third` draws it into a :class:`QImage`; :func:`write_png_atomically`
   writes it through a temporary file and ``os.replace``, so OBS never reads half a PNG;
   :func:`render_lower_third_png` does both.
-- :class:`LowerThirdPreview` shows the rendered frame in the console.
 - :func:`shaping_report` tells whether Qt shaped a text (tests, diagnostics).
 
 Urdu uses Noto Naskh Arabic, not Noto Nastaliq Urdu: with PySide6 6.11 (checked
@@ -34,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRect, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -42,16 +41,13 @@ from PySide6.QtGui import (
     QImage,
     QImageWriter,
     QPainter,
-    QPaintEvent,
     QTextLayout,
     QTextLine,
     QTextOption,
 )
-from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from console.formats.lower_third_template import LowerThirdTemplate, TextStyle, load_template
 from console.models.lower_third import Direction, LowerThird, base_direction
-from console.ui.theme import COLOURS
 
 _SHRINK_STEP_PX = 2
 
@@ -275,87 +271,3 @@ def shaping_report(text: str, font: QFont) -> ShapingReport:
         families=tuple(dict.fromkeys(family for family, _index in glyphs)),
         natural_width=line.naturalTextWidth(),
     )
-
-
-# --- the preview -------------------------------------------------------------------------
-
-_CHECKER_PX = 8
-
-
-class LowerThirdPreview(QWidget):
-    """The rendered frame, scaled to fit, over a checkerboard that shows transparency
-    (objectName ``lowerThirdPreview``). Renders in memory; writes no file."""
-
-    def __init__(self, template: LowerThirdTemplate | None = None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("lowerThirdPreview")
-        self._template = template or load_template()
-        self._lower_third: LowerThird | None = None
-        self._rendered: RenderedLowerThird | None = None
-        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
-        self.setMinimumSize(160, 90)
-
-    @property
-    def lower_third(self) -> LowerThird | None:
-        return self._lower_third
-
-    @property
-    def rendered(self) -> RenderedLowerThird | None:
-        return self._rendered
-
-    def image(self) -> QImage | None:
-        return None if self._rendered is None else self._rendered.image
-
-    def set_template(self, template: LowerThirdTemplate) -> None:
-        self._template = template
-        self.set_lower_third(self._lower_third)
-
-    def set_lower_third(self, lower_third: LowerThird | None) -> None:
-        self._lower_third = lower_third
-        self._rendered = None if lower_third is None else \
-            render_lower_third(lower_third, self._template)
-        self.setToolTip("" if lower_third is None else lower_third.plain_text)
-        self.update()
-
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
-        return True
-
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
-        return round(width * self._template.canvas_height / self._template.canvas_width)
-
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
-        return QSize(480, self.heightForWidth(480))
-
-    def _frame_rect(self) -> QRectF:
-        canvas = QSize(self._template.canvas_width, self._template.canvas_height)
-        scaled = canvas.scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        left = (self.width() - scaled.width()) / 2
-        top = (self.height() - scaled.height()) / 2
-        return QRectF(left, top, scaled.width(), scaled.height())
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
-        painter = QPainter(self)
-        try:
-            frame = self._frame_rect()
-            painter.fillRect(self.rect(), QColor(COLOURS["background"]))
-            painter.save()
-            painter.setClipRect(frame)
-            painter.fillRect(frame, QColor(COLOURS["surface"]))
-            dark = QColor(COLOURS["raised"])
-            for row in range(math.ceil(frame.height() / _CHECKER_PX)):
-                for column in range(row % 2, math.ceil(frame.width() / _CHECKER_PX), 2):
-                    painter.fillRect(QRectF(frame.left() + column * _CHECKER_PX,
-                                            frame.top() + row * _CHECKER_PX,
-                                            _CHECKER_PX, _CHECKER_PX), dark)
-            painter.restore()
-            if self._rendered is not None:
-                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-                painter.drawImage(frame, self._rendered.image)
-            else:
-                painter.setPen(QColor(COLOURS["text_dim"]))
-                painter.drawText(frame, Qt.AlignmentFlag.AlignCenter, "No lower third")
-        finally:
-            painter.end()

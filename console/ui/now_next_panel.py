@@ -18,7 +18,7 @@ from console.services.handoff import HandoffService
 from console.services.readiness import Check, check_segment
 from console.services.show_runner import ShowRunner
 from console.ui import shortcuts
-from console.ui.lower_third import LowerThirdPreview
+from console.ui.lower_third_preview import LowerThirdPreview
 from console.ui.subscription import subscribe
 from console.ui.tasks import run_task
 from console.ui.theme import Tone, set_tone

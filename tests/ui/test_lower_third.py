@@ -27,13 +27,13 @@ from console.models.lower_third import (
 )
 from console.models.show import Speaker
 from console.ui.lower_third import (
-    LowerThirdPreview,
     make_font,
     render_lower_third,
     render_lower_third_png,
     shaping_report,
     write_atomically,
 )
+from console.ui.lower_third_preview import LowerThirdPreview
 
 ARABIC = "ليلى حداد"
 URDU = "عائشہ ملک"
