@@ -48,7 +48,7 @@ from console.store.asrun import AsRunWriter
 from console.store.database import open_database
 from console.ui import tasks
 from console.ui.clock_panel import ClockPanel
-from console.ui.lower_third import render_lower_third_png
+from console.ui.lower_third_render import render_lower_third_png
 from console.ui.main_thread_gc import MainThreadGarbageCollector
 from console.ui.main_window import MainWindow
 from console.ui.now_next_panel import NowNextPanel

@@ -8,7 +8,7 @@ script and language (``"Arab:ur"``).
 
 :func:`load_template` reads and validates the file; a bad file raises
 :class:`TemplateError` naming the file and the field (or the JSON line and column).
-The types are plain data with no Qt: the renderer in ``console/ui``
+The types are plain data with no Qt: the renderer (``console/ui/lower_third_render.py``)
 turns them into Qt sizes and fonts.
 """
 

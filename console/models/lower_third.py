@@ -3,7 +3,7 @@
 Pure: no Qt, no I/O. OBS's Linux text source (``text_ft2_source_v2``) does no
 complex-script shaping: Arabic and Urdu letters come out unjoined and in the
 wrong order, Indic conjuncts and combining marks fall apart. Such names are
-rendered to an image by Qt instead (``console/ui/lower_third.py``);
+rendered to an image by Qt instead (``console/ui/lower_third_render.py``);
 :func:`needs_rendered_image` decides which.
 
 :func:`countdown_text` is the presenter screen's countdown, also written to an

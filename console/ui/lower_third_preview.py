@@ -1,7 +1,7 @@
 """The lower-third preview on the Now/Next panel: the next speaker's lower third, drawn.
 
 :class:`LowerThirdPreview` draws the lower third in memory with the renderer that
-makes the PNG for OBS (``console/ui/lower_third.py``), and shows it scaled to fit
+makes the PNG for OBS (``console/ui/lower_third_render.py``), and shows it scaled to fit
 over a checkerboard, so the operator sees the bar's transparency and where it sits
 on the canvas. It writes no file and has no signals.
 """
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from console.formats.lower_third_template import LowerThirdTemplate, load_template
 from console.models.lower_third import LowerThird
-from console.ui.lower_third import RenderedLowerThird, render_lower_third
+from console.ui.lower_third_render import RenderedLowerThird, render_lower_third
 from console.ui.theme import COLOURS
 
 _CHECKER_PX = 8

@@ -19,7 +19,7 @@ from console.obs.connection import ObsConnection
 from console.obs.endpoint import ObsEndpoint
 from console.obs.private_obs import PrivateObs
 from console.services.lower_third_output import LowerThirdOutput
-from console.ui.lower_third import render_lower_third_png
+from console.ui.lower_third_render import render_lower_third_png
 from tests.helpers.loops import LoopRunner
 from tests.helpers.obs import bare_client
 

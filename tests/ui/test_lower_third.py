@@ -26,14 +26,14 @@ from console.models.lower_third import (
     needs_rendered_image,
 )
 from console.models.show import Speaker
-from console.ui.lower_third import (
+from console.ui.lower_third_preview import LowerThirdPreview
+from console.ui.lower_third_render import (
     make_font,
     render_lower_third,
     render_lower_third_png,
     shaping_report,
     write_atomically,
 )
-from console.ui.lower_third_preview import LowerThirdPreview
 
 ARABIC = "ليلى حداد"
 URDU = "عائشہ ملک"

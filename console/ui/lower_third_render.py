@@ -10,7 +10,8 @@ scene's origin, no transform to set up), and OBS shows it with an image source.
   from the template, read by ``console/formats/lower_third_template.py``.
 - :func:`render_lower_third` draws it into a :class:`QImage`; :func:`write_png_atomically`
   writes it through a temporary file and ``os.replace``, so OBS never reads half a PNG;
-  :func:`render_lower_third_png` does both.
+  :func:`render_lower_third_png` does both. The composition root hands it to the
+  Qt-free lower-third output service, which runs it on a worker thread.
 - :func:`shaping_report` tells whether Qt shaped a text (tests, diagnostics).
 
 Urdu uses Noto Naskh Arabic, not Noto Nastaliq Urdu: with PySide6 6.11 (checked
