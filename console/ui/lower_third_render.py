@@ -9,7 +9,8 @@ scene's origin, no transform to set up), and OBS shows it with an image source.
 - The look (colours, fonts per script with fallbacks, sizes, margins, the bar) comes
   from the template, read by ``console/formats/lower_third_template.py``.
 - :func:`render_lower_third` draws it into a :class:`QImage`; :func:`write_png_atomically`
-  writes it through a temporary file and ``os.replace``, so OBS never reads half a PNG;
+  writes it through a temporary file and ``os.replace``, so OBS never reads half a PNG
+  and a failed write (a full disk) leaves no temporary file behind;
   :func:`render_lower_third_png` does both. The composition root hands it to the
   Qt-free lower-third output service, which runs it on a worker thread.
 - :func:`shaping_report` tells whether Qt shaped a text (tests, diagnostics).
@@ -201,8 +202,15 @@ def png_bytes(image: QImage) -> bytes:
 def write_atomically(path: Path, data: bytes) -> Path:
     """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename it
     over ``path`` in one step: a reader sees the old file or the new one, never half.
-    Plain Python and thread-safe: a service may run it in an executor."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    Plain Python and thread-safe: a service may run it in an executor.
+
+    On failure (a full disk, a folder that cannot be created or written) the temporary
+    file is removed and ``path`` is left as it was; the :class:`OSError` raised keeps
+    its errno (and so its subclass) and names ``path``."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _naming(error, f"cannot create the folder for {path}") from error
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
         with temporary.open("wb") as handle:
@@ -210,11 +218,29 @@ def write_atomically(path: Path, data: bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
+    except OSError as error:
+        _remove_quietly(temporary)
+        raise _naming(error, f"cannot write {path}") from error
     except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+        _remove_quietly(temporary)
         raise
     return path
+
+
+def _remove_quietly(path: Path) -> None:
+    # Best effort: the write has already failed, and that is the error to report.
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+def _naming(error: OSError, what: str) -> OSError:
+    """``error`` with ``what`` in front of its reason. The original names only our
+    temporary file, or the folder, or nothing at all (a full disk)."""
+    reason = error.strerror or str(error)
+    if error.errno is None:
+        return OSError(f"{what}: {reason}")
+    # OSError(errno, ...) builds the matching subclass (FileExistsError, PermissionError).
+    return OSError(error.errno, f"{what}: {reason}")
 
 
 def write_png_atomically(image: QImage, path: Path) -> Path:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import re
 import threading
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import pytest
 from PySide6.QtCore import QRect
@@ -129,6 +133,56 @@ def test_writing_replaces_the_file_in_one_step(tmp_path: Path) -> None:
     assert all(data == b"old" or (len(data) == 200_000 and len(set(data)) == 1)
                for data in seen)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lt.png"]
+
+
+class _DiskFillsUp:
+    """A real file that takes half of what is written, then reports a full disk."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self._handle = handle
+
+    def __enter__(self) -> _DiskFillsUp:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._handle.close()
+
+    def write(self, data: bytes) -> int:
+        self._handle.write(data[: len(data) // 2])
+        self._handle.flush()
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._handle, name)
+
+
+def test_a_full_disk_leaves_the_old_file_and_no_temporary_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "lt.png"
+    path.write_bytes(b"old")
+    real_open = Path.open
+
+    def open_on_a_full_disk(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        handle = real_open(self, mode, *args, **kwargs)
+        return _DiskFillsUp(handle) if self.parent == tmp_path and "w" in mode else handle
+
+    monkeypatch.setattr(Path, "open", open_on_a_full_disk)
+    with pytest.raises(OSError, match=re.escape(str(path))) as caught:
+        write_atomically(path, b"new" * 100_000)
+    assert caught.value.errno == errno.ENOSPC
+    assert path.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lt.png"]
+
+
+def test_a_folder_that_is_a_file_is_named_in_the_error(tmp_path: Path) -> None:
+    folder = tmp_path / "lt"
+    folder.write_bytes(b"not a folder")
+    path = folder / "speaker.png"
+    with pytest.raises(OSError, match=re.escape(str(path))) as caught:
+        write_atomically(path, b"png")
+    assert isinstance(caught.value, FileExistsError)
+    assert folder.read_bytes() == b"not a folder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lt"]
 
 
 def test_rendering_on_a_worker_thread_gives_the_same_image(qapp: QApplication,
