@@ -11,10 +11,13 @@ never logged (it is registered with the log scrubber as well).
     POST /api/add-time  {"seconds": N}    -> actions.add_time(N)
     POST /api/message   {"text": "..."}   -> actions.message(text)
 
-An action's answer (a dict) comes back as ``{"ok": true, ...}``. An error the
-operator can act on (an ``ObsError``, a ``ShowRunnerError``, or any exception whose
-class name ends in "Error") gives 409 ``{"ok": false, "error": "..."}``; anything
-else is a bug: 500, logged with its traceback.
+An action's answer (a dict) comes back as ``{"ok": true, ...}``. What an action
+raises is sorted by class, never by name: an ``InvalidValue`` (a value out of range)
+gives 400 ``{"ok": false, "error": "...", "field": "..."}``; any other
+``OperatorError`` (a refusal the operator can act on: OBS refused the take, nothing
+left to take) gives 409 ``{"ok": false, "error": "..."}``, logged at INFO; anything
+else is a bug: 500 ``{"ok": false, "error": "internal error (...)"}``, logged with
+its traceback.
 """
 
 from __future__ import annotations
@@ -30,8 +33,7 @@ from http import HTTPStatus
 from typing import Any, Protocol
 
 from console import logs
-from console.obs.errors import ObsError
-from console.services.show_runner import ShowRunnerError
+from console.models.errors import InvalidValue, OperatorError
 
 log = logging.getLogger(__name__)
 
@@ -165,10 +167,13 @@ class ControlServer:
             result = await handler(body)
         except HttpError:
             raise
+        except InvalidValue as error:
+            log.info("Control API: %s refused: %s", request, error)
+            return 400, _error_body(error, error.field)
+        except OperatorError as error:
+            log.info("Control API: %s refused: %s: %s", request, type(error).__name__, error)
+            return 409, _error_body(error)
         except Exception as error:
-            if _operator_error(error):
-                log.info("Control API: %s: %s: %s", request, type(error).__name__, error)
-                return 409, _error_body(error)
             log.exception("Control API: %s failed", request)
             return 500, {"ok": False, "error": f"internal error ({type(error).__name__})"}
         log.info("Control API: %s", request)
@@ -245,10 +250,6 @@ def _json_field(body: bytes, field: str, expected: str) -> Any:
         raise HttpError(400, f"'{field}' is required: a JSON object with '{field}', {expected}",
                         field)
     return document[field]
-
-
-def _operator_error(error: Exception) -> bool:
-    return isinstance(error, ObsError | ShowRunnerError) or type(error).__name__.endswith("Error")
 
 
 def _error_body(error: Exception, field: str | None = None) -> dict[str, Any]:

@@ -16,9 +16,12 @@ from typing import Any
 import pytest
 
 from console import logs
+from console.models.errors import InvalidValue, OperatorError
+from console.models.rundown_edit import RundownEditError
 from console.obs.errors import ObsNotConnected
 from console.services.control_api import MAX_BODY, ControlServer
 from console.services.control_token import TOKEN_ENV, control_token
+from console.services.show_import import ShowImportError
 from console.services.show_runner import ShowRunnerError
 from console.services.switcher import TakeNotConfirmed
 from tests.helpers.loops import LoopRunner
@@ -36,11 +39,15 @@ STATE = {
 
 
 class Oops(Exception):
-    """Neither an operator error by name nor by class: a bug."""
+    """Not an operator error: a bug."""
 
 
 class CueError(Exception):
-    """An operator error by name only."""
+    """Named like an error the operator could act on, but not an OperatorError: a bug."""
+
+
+class NoCue(OperatorError):
+    """A refusal of the operator error family, known to no one but this test."""
 
 
 class RecordingActions:
@@ -349,11 +356,12 @@ def test_wrong_methods_give_405(aio: LoopRunner, method: str, path: str, allow: 
     ObsNotConnected("OBS is not connected"),
     TakeNotConfirmed("OBS accepted the take but did not start it"),
     ShowRunnerError("nothing is live"),
-    CueError("no cue"),
-    ValueError("choose a scene to take"),
-    ConnectionRefusedError("the lower-third renderer is not running"),  # not a hang-up
+    RundownEditError("the live segment cannot be deleted"),
+    ShowImportError("the file is not a schedule"),
+    NoCue("no cue"),
 ])
-def test_operator_errors_give_409(aio: LoopRunner, error: Exception) -> None:
+def test_operator_errors_give_409_and_are_logged_at_info(
+        aio: LoopRunner, caplog: pytest.LogCaptureFixture, error: Exception) -> None:
     async def scenario(server: ControlServer, actions: RecordingActions) -> None:
         actions.raises = error
         reply = await call(server.port, "POST", "/api/take")
@@ -362,23 +370,44 @@ def test_operator_errors_give_409(aio: LoopRunner, error: Exception) -> None:
         assert reply.status == 409
 
     assert run(aio, scenario).calls == [("take", ()), ("state", ())]
+    refusals = [r for r in caplog.records if r.name == API_LOGGER and "refused" in r.getMessage()]
+    assert [r.levelno for r in refusals] == [logging.INFO, logging.INFO]
+    assert str(error) in refusals[0].getMessage()
+
+
+def test_an_invalid_value_from_an_action_gives_400_naming_its_field(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        actions.raises = InvalidValue("seconds", "would take the segment below zero")
+        reply = await call(server.port, "POST", "/api/add-time", {"seconds": -60})
+        assert (reply.status, reply.json) == (400, {
+            "ok": False, "error": "seconds: would take the segment below zero",
+            "field": "seconds"})
+
+    assert run(aio, scenario).calls == [("add_time", (-60.0,))]
 
 
 @pytest.mark.expected_log(API_LOGGER)
+@pytest.mark.parametrize("error", [
+    Oops("the internals broke"),
+    CueError("no cue"),  # its name does not make it an operator error
+    ValueError("choose a scene to take"),
+    KeyError("s9"),
+    ConnectionRefusedError("the lower-third renderer is not running"),  # not a hang-up
+])
 def test_other_errors_give_500_and_are_logged_with_their_traceback(
-        aio: LoopRunner, caplog: pytest.LogCaptureFixture) -> None:
+        aio: LoopRunner, caplog: pytest.LogCaptureFixture, error: Exception) -> None:
     async def scenario(server: ControlServer, actions: RecordingActions) -> None:
-        actions.raises = Oops("the internals broke")
+        actions.raises = error
         reply = await call(server.port, "POST", "/api/add-time", {"seconds": 5})
         assert reply.status == 500
-        assert reply.json["ok"] is False
-        assert "Oops" in reply.json["error"]
+        assert reply.json == {"ok": False,
+                              "error": f"internal error ({type(error).__name__})"}
 
     run(aio, scenario)
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1
     assert errors[0].exc_info is not None
-    assert errors[0].exc_info[0] is Oops
+    assert errors[0].exc_info[0] is type(error)
 
 
 # --- transport --------------------------------------------------------------------------
