@@ -176,10 +176,10 @@ class ControlServer:
         except Exception as error:
             log.exception("Control API: %s failed", request)
             return 500, {"ok": False, "error": f"internal error ({type(error).__name__})"}
-        log.info("Control API: %s", request)
         if request.endswith("/api/state"):
+            log.info("Control API: %s", request)
             return 200, result
-        return 200, {"ok": True, **{k: v for k, v in (result or {}).items() if k != "ok"}}
+        return _action_answer(result, request)
 
     def _authenticate(self, headers: dict[str, list[str]]) -> None:
         values = headers.get("authorization", [])
@@ -250,6 +250,21 @@ def _json_field(body: bytes, field: str, expected: str) -> Any:
         raise HttpError(400, f"'{field}' is required: a JSON object with '{field}', {expected}",
                         field)
     return document[field]
+
+
+def _action_answer(result: dict[str, Any] | None, request: str) -> tuple[int, dict[str, Any]]:
+    """``{"ok": true, ...}`` for an action that was done; 409 for one it says it ignored.
+
+    An action may answer ``{"ignored": why}`` instead of raising (the take service
+    did so for a take already in flight): nothing happened, so it is never "ok".
+    """
+    answer = dict(result or {})
+    if "ignored" in answer:
+        log.info("Control API: %s ignored: %s", request, answer["ignored"])
+        return 409, {"ok": False, "error": str(answer["ignored"])}
+    log.info("Control API: %s", request)
+    answer.pop("ok", None)
+    return 200, {"ok": True, **answer}
 
 
 def _error_body(error: Exception, field: str | None = None) -> dict[str, Any]:

@@ -260,6 +260,53 @@ def test_the_answer_always_says_ok_true(aio: LoopRunner) -> None:
     aio.run(main())
 
 
+class TakeInFlight(OperatorError):
+    """What the take service raises for a take while another one is in flight."""
+
+
+class BusyTakeActions(RecordingActions):
+    """A take service with a take in flight: every further take is refused."""
+
+    async def take(self) -> dict[str, Any]:
+        self.calls.append(("take", ()))
+        raise TakeInFlight("a take is already in flight")
+
+
+def test_a_take_refused_while_one_is_in_flight_gives_409(aio: LoopRunner) -> None:
+    actions = BusyTakeActions()
+
+    async def main() -> None:
+        async with serving(actions) as server:
+            reply = await call(server.port, "POST", "/api/take")
+            assert (reply.status, reply.json) == (
+                409, {"ok": False, "error": "a take is already in flight"})
+
+    aio.run(main())
+    assert actions.calls == [("take", ())]
+
+
+@pytest.mark.parametrize("answer", [
+    {"ignored": "a take is already in flight"},
+    {"ok": True, "ignored": "a take is already in flight", "segment_id": "s2"},
+])
+def test_an_action_that_says_it_ignored_the_request_never_answers_ok(
+        aio: LoopRunner, answer: dict[str, Any]) -> None:
+    actions = RecordingActions()
+
+    async def take() -> dict[str, Any]:
+        return answer
+
+    actions.take = take  # type: ignore[method-assign]
+
+    async def main() -> None:
+        async with serving(actions) as server:
+            reply = await call(server.port, "POST", "/api/take")
+            assert (reply.status, reply.json) == (
+                409, {"ok": False, "error": "a take is already in flight"})
+
+    aio.run(main())
+
+
 # --- bad requests -----------------------------------------------------------------------
 
 @pytest.mark.parametrize(("path", "field", "raw_body"), [
