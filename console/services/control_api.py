@@ -26,7 +26,6 @@ import asyncio
 import hmac
 import json
 import logging
-import math
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from http import HTTPStatus
@@ -34,13 +33,13 @@ from typing import Any, Protocol
 
 from console import logs
 from console.models.errors import InvalidValue, OperatorError
+from console.models.limits import MAX_ADDED_S, MAX_MESSAGE, check_seconds, check_text
 
 log = logging.getLogger(__name__)
 
 LOOPBACK = "127.0.0.1"
 MAX_BODY = 64 * 1024
 MAX_HEAD = 16 * 1024
-MAX_MESSAGE = 500
 LINGER_BYTES = 1024 * 1024
 
 
@@ -198,18 +197,14 @@ class ControlServer:
         return handler
 
     async def _add_time(self, body: bytes) -> dict[str, Any]:
-        seconds = _json_field(body, "seconds", "a number")
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float) \
-                or not math.isfinite(seconds):
-            raise HttpError(400, "'seconds' must be a number", "seconds")
-        return await self._actions.add_time(float(seconds))
+        value = _json_field(body, "seconds", f"a number of seconds within ±{MAX_ADDED_S:g}")
+        seconds = check_seconds(value, "seconds", low=-MAX_ADDED_S, high=MAX_ADDED_S)
+        return await self._actions.add_time(seconds)
 
     async def _message(self, body: bytes) -> dict[str, Any]:
-        text = _json_field(body, "text", f"a string of at most {MAX_MESSAGE} characters")
-        if not isinstance(text, str) or len(text) > MAX_MESSAGE:
-            raise HttpError(400, f"'text' must be a string of at most {MAX_MESSAGE} characters",
-                            "text")
-        return await self._actions.message(text)
+        # One line: the presenter screen shows it as a single line.
+        value = _json_field(body, "text", f"one line of at most {MAX_MESSAGE} characters")
+        return await self._actions.message(check_text(value, "text", max_length=MAX_MESSAGE))
 
 
 async def _read_head(reader: asyncio.StreamReader) -> tuple[str, str, dict[str, list[str]]]:
@@ -241,15 +236,35 @@ def _content_length(headers: dict[str, list[str]]) -> int:
     return int(value)
 
 
-def _json_field(body: bytes, field: str, expected: str) -> Any:
-    try:
-        document = json.loads(body)
-    except ValueError:
-        document = None
+def _json_field(body: bytes, field: str, expected: str) -> object:
+    """``field`` of the JSON object that ``body`` must be; InvalidValue naming it otherwise."""
+    document = _parse_json(body, field, expected)
     if not isinstance(document, dict) or field not in document:
-        raise HttpError(400, f"'{field}' is required: a JSON object with '{field}', {expected}",
-                        field)
+        raise InvalidValue(field, f"is required: send a JSON object with {field!r}, {expected}")
     return document[field]
+
+
+def _parse_json(body: bytes, field: str, expected: str) -> object:
+    wanted = f"send a JSON object with {field!r}, {expected}"
+    try:
+        text = body.decode("utf-8-sig")  # JSON is UTF-8; a byte order mark is tolerated
+    except UnicodeDecodeError as error:
+        raise InvalidValue(field, f"the body is not UTF-8 (byte {error.start}): {wanted}") \
+            from None
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:  # json's C parser recurses once per nested array or object
+        raise InvalidValue(field, f"the body nests too deeply: {wanted}") from None
+    except json.JSONDecodeError as error:
+        raise InvalidValue(field, f"the body is not JSON ({error}): {wanted}") from None
+    except ValueError:  # NaN or Infinity, or an integer too long to convert
+        raise InvalidValue(field, f"the body holds a number JSON does not allow: {wanted}") \
+            from None
+
+
+def _refuse_constant(name: str) -> object:
+    """Python's json accepts NaN and Infinity by default; JSON does not."""
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _action_answer(result: dict[str, Any] | None, request: str) -> tuple[int, dict[str, Any]]:

@@ -17,6 +17,7 @@ import pytest
 
 from console import logs
 from console.models.errors import InvalidValue, OperatorError
+from console.models.limits import MAX_ADDED_S
 from console.models.rundown_edit import RundownEditError
 from console.obs.errors import ObsNotConnected
 from console.services.control_api import MAX_BODY, ControlServer
@@ -224,7 +225,9 @@ def test_each_action_endpoint_calls_its_action(aio: LoopRunner, action: str) -> 
     assert run(aio, scenario).calls == [(action, ()), (action, ())]
 
 
-@pytest.mark.parametrize(("seconds", "expected"), [(90, 90.0), (12.5, 12.5), (-30, -30.0)])
+@pytest.mark.parametrize(("seconds", "expected"), [
+    (90, 90.0), (12.5, 12.5), (-30, -30.0), (0, 0.0),
+    (MAX_ADDED_S, MAX_ADDED_S), (-int(MAX_ADDED_S), -MAX_ADDED_S)])
 def test_add_time_passes_the_seconds(aio: LoopRunner, seconds: float, expected: float) -> None:
     async def scenario(server: ControlServer, actions: RecordingActions) -> None:
         reply = await call(server.port, "POST", "/api/add-time", {"seconds": seconds})
@@ -235,7 +238,7 @@ def test_add_time_passes_the_seconds(aio: LoopRunner, seconds: float, expected: 
     assert type(calls[0][1][0]) is float
 
 
-@pytest.mark.parametrize("text", ["", "Back in 5 minutes", "é" * 500, "line\nbreak"])
+@pytest.mark.parametrize("text", ["", "Back in 5 minutes", "é" * 500, "مرحبا 👋"])
 def test_message_passes_the_text(aio: LoopRunner, text: str) -> None:
     async def scenario(server: ControlServer, actions: RecordingActions) -> None:
         reply = await call(server.port, "POST", "/api/message", {"text": text})
@@ -309,23 +312,49 @@ def test_an_action_that_says_it_ignored_the_request_never_answers_ok(
 
 # --- bad requests -----------------------------------------------------------------------
 
+HUGE_INTEGER = b"9" * 4000  # json turns it into an int, far beyond any float
+
+
 @pytest.mark.parametrize(("path", "field", "raw_body"), [
     ("/api/add-time", "seconds", b""),
     ("/api/add-time", "seconds", b"not json"),
     ("/api/add-time", "seconds", b"[90]"),
+    ("/api/add-time", "seconds", b"90"),
     ("/api/add-time", "seconds", b"{}"),
     ("/api/add-time", "seconds", b'{"second": 90}'),
     ("/api/add-time", "seconds", b'{"seconds": "90"}'),
     ("/api/add-time", "seconds", b'{"seconds": true}'),
     ("/api/add-time", "seconds", b'{"seconds": null}'),
+    ("/api/add-time", "seconds", b'{"seconds": [90]}'),
     ("/api/add-time", "seconds", b'{"seconds": NaN}'),
     ("/api/add-time", "seconds", b'{"seconds": Infinity}'),
+    ("/api/add-time", "seconds", b'{"seconds": -Infinity}'),
+    ("/api/add-time", "seconds", b'{"seconds": 1e308}'),
+    ("/api/add-time", "seconds", b'{"seconds": -1e308}'),
+    ("/api/add-time", "seconds", b'{"seconds": 1e400}'),  # json makes it inf
+    ("/api/add-time", "seconds", b'{"seconds": ' + HUGE_INTEGER + b"}"),
+    ("/api/add-time", "seconds", b'{"seconds": -' + HUGE_INTEGER + b"}"),
+    ("/api/add-time", "seconds", b'{"seconds": ' + b"9" * 5000 + b"}"),  # too long for int()
+    ("/api/add-time", "seconds", b'{"seconds": 86401}'),
+    ("/api/add-time", "seconds", b'{"seconds": -86400.5}'),
+    ("/api/add-time", "seconds", b"[" * 60_000),
+    ("/api/add-time", "seconds", b'{"seconds": ' + b"[" * 60_000),
+    ("/api/add-time", "seconds", b'{"seconds": 90, "x": ' + b'{"a": ' * 10_000 + b"}"),
     ("/api/add-time", "seconds", b"\xff\xfe"),
+    ("/api/add-time", "seconds", b'{"seconds": 90, "note": "\xc3"}'),
+    ("/api/add-time", "seconds", '{"seconds": 90}'.encode("utf-16")),
     ("/api/message", "text", b""),
     ("/api/message", "text", b'{"message": "hi"}'),
     ("/api/message", "text", b'{"text": 5}'),
+    ("/api/message", "text", b'{"text": null}'),
     ("/api/message", "text", b'{"text": ["hi"]}'),
     ("/api/message", "text", json.dumps({"text": "x" * 501}).encode()),
+    ("/api/message", "text", b'{"text": "caf\xe9"}'),  # Latin-1, not UTF-8
+    ("/api/message", "text", b'{"text": "bad \xed\xa0\x80 surrogate"}'),
+    ("/api/message", "text", b'{"text": "lone \\ud800 surrogate"}'),
+    ("/api/message", "text", b"[" * 60_000),
+    *[("/api/message", "text", json.dumps({"text": f"Back{char}in 5"}).encode())
+      for char in ("\x00", "\x1b", "\x07", "\n", "\r", "\t", "\x7f", "\x85")],
 ])
 def test_bad_bodies_give_400_naming_the_field(
         aio: LoopRunner, path: str, field: str, raw_body: bytes) -> None:
@@ -334,7 +363,26 @@ def test_bad_bodies_give_400_naming_the_field(
         assert reply.status == 400
         assert reply.json["ok"] is False
         assert reply.json["field"] == field
-        assert f"'{field}'" in reply.json["error"]
+        assert reply.json["error"].startswith(f"{field}: ")
+
+    assert run(aio, scenario).calls == []
+
+
+def test_a_json_byte_order_mark_is_tolerated(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        reply = await call(server.port, "POST", "/api/message",
+                           raw_body='{"text": "Back in 5"}'.encode("utf-8-sig"))
+        assert reply.status == 200
+
+    assert run(aio, scenario).calls == [("message", ("Back in 5",))]
+
+
+def test_a_refused_value_says_what_would_be_accepted(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        reply = await call(server.port, "POST", "/api/add-time", {"seconds": 10**6})
+        assert reply.json["error"] == "seconds: must be between -86400 and 86400 seconds"
+        reply = await call(server.port, "POST", "/api/message", {"text": "a\x1bb"})
+        assert "U+001B" in reply.json["error"]
 
     assert run(aio, scenario).calls == []
 
