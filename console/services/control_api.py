@@ -27,6 +27,7 @@ import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from http import HTTPStatus
 from typing import Any, Protocol
@@ -40,7 +41,13 @@ log = logging.getLogger(__name__)
 LOOPBACK = "127.0.0.1"
 MAX_BODY = 64 * 1024
 MAX_HEAD = 16 * 1024
-LINGER_BYTES = 1024 * 1024
+# A refused body up to this size is read and dropped after the 413, so that a client
+# still sending it (urllib sends the whole body before reading) gets the answer rather
+# than a reset; a larger announced body is answered 413 without waiting for it.
+MAX_DRAIN = 64 * 1024 * 1024
+LINGER_BYTES = 1024 * 1024  # what a client may still send after any other answer
+LINGER_S = 1.0
+READ_CHUNK = 64 * 1024
 
 
 class ControlActions(Protocol):
@@ -55,9 +62,18 @@ class ControlActions(Protocol):
 
 class HttpError(Exception):
     def __init__(self, status: int, message: str, field: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, unread_body: int = 0) -> None:
         super().__init__(message)
         self.status, self.field, self.headers = status, field, headers or {}
+        self.unread_body = unread_body
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+    unread_body: int = 0  # announced body bytes not read: dropped after answering
 
 
 Handler = Callable[[bytes], Awaitable[dict[str, Any]]]
@@ -125,9 +141,12 @@ class ControlServer:
         assert task is not None
         self._connections.add(task)
         try:
-            status, answer, headers = await self._answer(reader, task)
-            await _respond(writer, status, answer, headers)
-            await _linger(reader, writer)
+            answer = await self._answer(reader, task)
+            await _respond(writer, answer)
+            if answer.unread_body:
+                await _linger(reader, writer, answer.unread_body, self.request_timeout_s)
+            else:
+                await _linger(reader, writer, LINGER_BYTES, LINGER_S)
         except (OSError, asyncio.IncompleteReadError):  # OSError includes TimeoutError
             pass  # the client went away, or would not read the answer
         except asyncio.CancelledError:
@@ -138,7 +157,7 @@ class ControlServer:
             writer.close()
 
     async def _answer(self, reader: asyncio.StreamReader,
-                      task: asyncio.Task[Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+                      task: asyncio.Task[Any]) -> _Answer:
         """The answer to one request; a client that hangs up raises (IncompleteReadError)."""
         method = path = "-"
         try:
@@ -157,8 +176,9 @@ class ControlServer:
                 shown = path if path in self._routes else "(unknown path)"
                 verb = method if method in ("GET", "POST", "PUT", "DELETE", "HEAD") else "?"
                 log.warning("Control API: %s %s refused: %s", verb, shown, error)
-            return error.status, _error_body(error, error.field), error.headers
-        return status, answer, {}
+            return _Answer(error.status, _error_body(error, error.field), error.headers,
+                           error.unread_body)
+        return _Answer(status, answer)
 
     async def _call(self, handler: Handler, body: bytes,
                     request: str) -> tuple[int, dict[str, Any]]:
@@ -231,9 +251,16 @@ def _content_length(headers: dict[str, list[str]]) -> int:
     values = set(headers.get("content-length", ["0"]))
     if len(values) != 1 or not (value := values.pop()).isdigit() or not value.isascii():
         raise HttpError(400, "malformed Content-Length")
-    if int(value) > MAX_BODY:
-        raise HttpError(413, f"the body may be at most {MAX_BODY} bytes")
-    return int(value)
+    too_large = f"the body may be at most {MAX_BODY} bytes"
+    digits = value.lstrip("0") or "0"
+    if len(digits) > len(str(MAX_DRAIN)):  # before int(): it refuses over 4,300 digits
+        raise HttpError(413, too_large)
+    length = int(digits)
+    if length > MAX_DRAIN:
+        raise HttpError(413, too_large)
+    if length > MAX_BODY:
+        raise HttpError(413, too_large, unread_body=length)
+    return length
 
 
 def _json_field(body: bytes, field: str, expected: str) -> object:
@@ -293,27 +320,31 @@ def _json_default(value: object) -> str:
     return value.isoformat() if isinstance(value, datetime | date) else str(value)
 
 
-async def _respond(writer: asyncio.StreamWriter, status: int, answer: dict[str, Any],
-                   headers: dict[str, str]) -> None:
+async def _respond(writer: asyncio.StreamWriter, answer: _Answer) -> None:
+    status = answer.status
     try:
-        body = json.dumps(answer, default=_json_default, allow_nan=False).encode()
+        body = json.dumps(answer.body, default=_json_default, allow_nan=False).encode()
     except ValueError:
         log.exception("Control API: the answer is not JSON")
         status, body = 500, b'{"ok": false, "error": "internal error (answer not JSON)"}'
     head = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}",
             "Content-Type: application/json", f"Content-Length: {len(body)}",
             "Cache-Control: no-store", "Connection: close",
-            *(f"{name}: {value}" for name, value in headers.items())]
+            *(f"{name}: {value}" for name, value in answer.headers.items())]
     writer.write("\r\n".join(head).encode("latin-1") + b"\r\n\r\n" + body)
     await writer.drain()
 
 
-async def _linger(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    """Half-close, then read what the client still sends (a body we refused to read) so
-    that closing does not reset the connection before the client has read the answer."""
+async def _linger(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                  max_bytes: int, timeout_s: float) -> None:
+    """Half-close, then read and drop what the client still sends (a body we refused to
+    read), so that closing does not reset the connection before the client has read the
+    answer. Whoever sends more than ``max_bytes``, or for longer than ``timeout_s``, is
+    cut off all the same."""
     if writer.can_write_eof():
         writer.write_eof()
-    async with asyncio.timeout(1.0):
+    async with asyncio.timeout(timeout_s):
         received = 0
-        while received < LINGER_BYTES and (chunk := await reader.read(65536)):
+        while received < max_bytes and (
+                chunk := await reader.read(min(READ_CHUNK, max_bytes - received))):
             received += len(chunk)

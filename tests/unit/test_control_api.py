@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import logging
@@ -20,7 +21,7 @@ from console.models.errors import InvalidValue, OperatorError
 from console.models.limits import MAX_ADDED_S
 from console.models.rundown_edit import RundownEditError
 from console.obs.errors import ObsNotConnected
-from console.services.control_api import MAX_BODY, ControlServer
+from console.services.control_api import MAX_BODY, MAX_DRAIN, ControlServer
 from console.services.control_token import TOKEN_ENV, control_token
 from console.services.show_import import ShowImportError
 from console.services.show_runner import ShowRunnerError
@@ -420,6 +421,120 @@ def test_a_body_over_64_kib_gives_413_without_calling(aio: LoopRunner) -> None:
         reply = await call(server.port, "POST", "/api/message",
                            raw_body=b'{"text": "' + b"x" * (MAX_BODY - 12) + b'"}')
         assert (reply.status, reply.json["field"]) == (400, "text")
+
+    assert run(aio, scenario).calls == []
+
+
+TOO_LARGE = {"ok": False, "error": f"the body may be at most {MAX_BODY} bytes"}
+FIFTY_MB = 50_000_000
+
+
+async def open_post(port: int, content_length: int | str) -> tuple[
+        asyncio.StreamReader, asyncio.StreamWriter]:
+    """A connection that has sent the head of a message POST announcing ``content_length``."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(f"POST /api/message HTTP/1.1\r\nAuthorization: Bearer {TOKEN}\r\n"
+                 f"Content-Type: application/json\r\nContent-Length: {content_length}\r\n"
+                 "\r\n".encode())
+    await writer.drain()
+    return reader, writer
+
+
+async def send(writer: asyncio.StreamWriter, size: int | None,
+               pause_s: float = 0.0, chunk: int = 64 * 1024) -> int:
+    """Send ``size`` bytes (forever when None) in chunks; the number of bytes sent."""
+    block, sent = b"x" * chunk, 0
+    while size is None or sent < size:
+        piece = block if size is None else block[:size - sent]
+        writer.write(piece)
+        await writer.drain()
+        sent += len(piece)
+        await asyncio.sleep(pause_s)
+    return sent
+
+
+async def close(writer: asyncio.StreamWriter) -> None:
+    writer.close()
+    with contextlib.suppress(ConnectionError):  # the server reset a connection it cut off
+        await writer.wait_closed()
+
+
+def assert_complete_413(reply: Reply) -> None:
+    assert reply.status == 413
+    assert int(reply.headers["content-length"]) == len(reply.body)
+    assert reply.json == TOO_LARGE
+
+
+def test_a_client_still_sending_a_large_body_reads_its_413(aio: LoopRunner) -> None:
+    """The 413 comes as soon as the head is read, and the body is read on after it, so the
+    client is not reset while it sends; it reads the answer while still sending."""
+
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        reader, writer = await open_post(server.port, FIFTY_MB)
+        sending = asyncio.create_task(send(writer, FIFTY_MB))
+        reply = Reply(await reader.read())  # the server half-closes after its answer
+        assert_complete_413(reply)
+        assert await sending == FIFTY_MB  # every byte went through: no reset
+        await close(writer)
+
+    assert run(aio, scenario).calls == []
+
+
+def test_urllib_sending_tens_of_megabytes_reads_its_413(aio: LoopRunner) -> None:
+    """urllib sends the whole body before it reads anything."""
+
+    def post(port: int, body: bytes) -> tuple[int, Any]:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/message", data=body, method="POST",
+            headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30):
+                raise AssertionError("an oversized body was accepted")
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, json.load(error)
+
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        status, answer = await asyncio.to_thread(post, server.port, b"x" * (20 * 1024 * 1024))
+        assert (status, answer) == (413, TOO_LARGE)
+
+    assert run(aio, scenario).calls == []
+
+
+@pytest.mark.parametrize("content_length", [
+    MAX_BODY + 1, FIFTY_MB, MAX_DRAIN, MAX_DRAIN + 1, 10**30, "9" * 5000, "0" * 40 + "99999999"])
+def test_an_oversized_body_is_answered_without_waiting_for_it(
+        aio: LoopRunner, content_length: int | str) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        reader, writer = await open_post(server.port, content_length)
+        assert_complete_413(Reply(await reader.read()))  # not a byte of the body was sent
+        await close(writer)
+
+    assert run(aio, scenario).calls == []
+
+
+def test_a_slow_sender_of_a_refused_body_is_cut_off_in_time(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        server.request_timeout_s = 0.3
+        reader, writer = await open_post(server.port, FIFTY_MB)
+        assert_complete_413(Reply(await reader.read()))
+        with pytest.raises(ConnectionError):  # a byte every 20 ms would take 11 days
+            await send(writer, None, pause_s=0.02, chunk=1)
+        await close(writer)
+        assert not server._connections
+
+    assert run(aio, scenario).calls == []
+
+
+def test_a_sender_of_more_than_it_announced_is_cut_off(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        server.request_timeout_s = 3600.0  # only the byte count can end it
+        reader, writer = await open_post(server.port, MAX_BODY + 1)
+        assert_complete_413(Reply(await reader.read()))
+        with pytest.raises(ConnectionError):
+            await send(writer, None)
+        await close(writer)
+        assert not server._connections
 
     assert run(aio, scenario).calls == []
 
