@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 LOOPBACK = "127.0.0.1"
 MAX_BODY = 64 * 1024
 MAX_HEAD = 16 * 1024
+MAX_HEADER_LINES = 100  # as http.client; a client of this API sends a handful
 # A refused body up to this size is read and dropped after the 413, so that a client
 # still sending it (urllib sends the whole body before reading) gets the answer rather
 # than a reset; a larger announced body is answered 413 without waiting for it.
@@ -172,13 +173,22 @@ class ControlServer:
             self._busy.add(task)
             status, answer = await self._call(handler, body, f"{method} {path}")
         except HttpError as error:
-            if error.status == 401:  # nothing unknown is logged: it might hold the token
-                shown = path if path in self._routes else "(unknown path)"
-                verb = method if method in ("GET", "POST", "PUT", "DELETE", "HEAD") else "?"
-                log.warning("Control API: %s %s refused: %s", verb, shown, error)
+            if error.status == 401:
+                log.warning("Control API: %s refused: %s", self._shown(method, path), error)
             return _Answer(error.status, _error_body(error, error.field), error.headers,
                            error.unread_body)
+        except (OSError, asyncio.IncompleteReadError):
+            raise  # the client went away: there is no one to answer
+        except Exception as error:  # a bug in reading the request: answer, do not just hang up
+            log.exception("Control API: %s failed", self._shown(method, path))
+            return _Answer(500, _internal_error(error))
         return _Answer(status, answer)
+
+    def _shown(self, method: str, path: str) -> str:
+        """The request as the log may show it: nothing unknown, as it might hold the token."""
+        shown = path if path in self._routes else "(unknown path)"
+        verb = method if method in ("GET", "POST", "PUT", "DELETE", "HEAD") else "?"
+        return f"{verb} {shown}"
 
     async def _call(self, handler: Handler, body: bytes,
                     request: str) -> tuple[int, dict[str, Any]]:
@@ -194,7 +204,7 @@ class ControlServer:
             return 409, _error_body(error)
         except Exception as error:
             log.exception("Control API: %s failed", request)
-            return 500, {"ok": False, "error": f"internal error ({type(error).__name__})"}
+            return 500, _internal_error(error)
         if request.endswith("/api/state"):
             log.info("Control API: %s", request)
             return 200, result
@@ -233,6 +243,8 @@ async def _read_head(reader: asyncio.StreamReader) -> tuple[str, str, dict[str, 
     except asyncio.LimitOverrunError:
         raise HttpError(400, "request head too large") from None
     request_line, *lines = raw[:-4].decode("latin-1").split("\r\n")
+    if len(lines) > MAX_HEADER_LINES:
+        raise HttpError(400, f"more than {MAX_HEADER_LINES} header lines")
     parts = request_line.split(" ")
     if len(parts) != 3 or parts[2] not in ("HTTP/1.0", "HTTP/1.1") or not parts[1].startswith("/"):
         raise HttpError(400, "malformed request line")
@@ -314,6 +326,10 @@ def _error_body(error: Exception, field: str | None = None) -> dict[str, Any]:
     if field is not None:
         body["field"] = field
     return body
+
+
+def _internal_error(error: Exception) -> dict[str, Any]:
+    return {"ok": False, "error": f"internal error ({type(error).__name__})"}
 
 
 def _json_default(value: object) -> str:

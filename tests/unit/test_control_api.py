@@ -21,7 +21,8 @@ from console.models.errors import InvalidValue, OperatorError
 from console.models.limits import MAX_ADDED_S
 from console.models.rundown_edit import RundownEditError
 from console.obs.errors import ObsNotConnected
-from console.services.control_api import MAX_BODY, MAX_DRAIN, ControlServer
+from console.services import control_api
+from console.services.control_api import MAX_BODY, MAX_DRAIN, MAX_HEADER_LINES, ControlServer
 from console.services.control_token import TOKEN_ENV, control_token
 from console.services.show_import import ShowImportError
 from console.services.show_runner import ShowRunnerError
@@ -400,6 +401,8 @@ def test_a_refused_value_says_what_would_be_accepted(aio: LoopRunner) -> None:
     b"POST /api/take HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxx",
     b"POST /api/take HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
     b"POST /api/take HTTP/1.1\r\nX-Long: " + b"a" * (20 * 1024) + b"\r\n\r\n",
+    b"POST /api/take HTTP/1.1\r\n" + b"X-Many: 1\r\n" * MAX_HEADER_LINES + b"\r\n",
+    b"POST /api/take HTTP/1.1\r\n" + b"a:\r\n" * 5000 + b"\r\n",  # over 16 KiB
 ])
 def test_malformed_requests_give_400(aio: LoopRunner, raw: bytes) -> None:
     async def scenario(server: ControlServer, actions: RecordingActions) -> None:
@@ -410,6 +413,15 @@ def test_malformed_requests_give_400(aio: LoopRunner, raw: bytes) -> None:
         assert reply.json["ok"] is False
 
     assert run(aio, scenario).calls == []
+
+
+def test_a_hundred_header_lines_are_accepted(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        raw = (f"POST /api/take HTTP/1.1\r\nAuthorization: Bearer {TOKEN}\r\n"
+               + "X-Many: 1\r\n" * (MAX_HEADER_LINES - 1) + "\r\n").encode()
+        assert (await exchange(server.port, raw)).status == 200
+
+    assert run(aio, scenario).calls == [("take", ())]
 
 
 def test_a_body_over_64_kib_gives_413_without_calling(aio: LoopRunner) -> None:
@@ -618,6 +630,27 @@ def test_other_errors_give_500_and_are_logged_with_their_traceback(
     assert len(errors) == 1
     assert errors[0].exc_info is not None
     assert errors[0].exc_info[0] is type(error)
+
+
+@pytest.mark.expected_log(API_LOGGER)
+def test_a_bug_in_reading_a_request_still_gets_an_answer(
+        aio: LoopRunner, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(headers: dict[str, list[str]]) -> int:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(control_api, "_content_length", broken)
+
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        reply = await call(server.port, "POST", f"/api/take/{TOKEN}")
+        assert (reply.status, reply.json) == (
+            500, {"ok": False, "error": "internal error (ZeroDivisionError)"})
+
+    assert run(aio, scenario).calls == []
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [(r.name, r.getMessage()) for r in errors] == [
+        (API_LOGGER, "Control API: POST (unknown path) failed")]
+    assert errors[0].exc_info is not None
 
 
 # --- transport --------------------------------------------------------------------------
