@@ -49,6 +49,7 @@ MAX_DRAIN = 64 * 1024 * 1024
 LINGER_BYTES = 1024 * 1024  # what a client may still send after any other answer
 LINGER_S = 1.0
 READ_CHUNK = 64 * 1024
+BUSY = {"ok": False, "error": "too many connections to the control API; try again"}
 
 
 class ControlActions(Protocol):
@@ -85,6 +86,10 @@ class ControlServer:
 
     request_timeout_s = 10.0  # the whole request head and body; slower clients get 408
     stop_grace_s = 2.0  # how long stop() lets a running action finish
+    # Each connection holds a socket and up to ~100 KiB of buffers for up to
+    # request_timeout_s; without a cap, clients trickling bytes could exhaust the
+    # process's file descriptors, which the OBS connection and the database share.
+    max_connections = 32
 
     def __init__(self, actions: ControlActions, token: str, port: int,
                  host: str = LOOPBACK) -> None:
@@ -140,8 +145,14 @@ class ControlServer:
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
+        full = len(self._connections) >= self.max_connections
         self._connections.add(task)
         try:
+            if full:
+                # Closed at once, without reading: a request already sent may turn
+                # this answer into a reset, which refuses it all the same.
+                await _respond(writer, _Answer(503, BUSY, {"Retry-After": "1"}))
+                return
             answer = await self._answer(reader, task)
             await _respond(writer, answer)
             if answer.unread_body:

@@ -27,7 +27,7 @@ from console.services.control_token import TOKEN_ENV, control_token
 from console.services.show_import import ShowImportError
 from console.services.show_runner import ShowRunnerError
 from console.services.switcher import TakeNotConfirmed
-from tests.helpers.loops import LoopRunner
+from tests.helpers.loops import LoopRunner, until
 
 TOKEN = "unit-test-control-token-4f9a2c"
 API_LOGGER = "console.services.control_api"
@@ -698,6 +698,53 @@ def test_a_slow_client_gets_408_and_nothing_happens(aio: LoopRunner) -> None:
         await writer.wait_closed()
 
     assert run(aio, scenario).calls == []
+
+
+@pytest.mark.parametrize("complete_head", [False, True])
+def test_a_client_trickling_its_request_gets_408(aio: LoopRunner, complete_head: bool) -> None:
+    """The timeout covers the whole request, head and body, however busy the client is."""
+
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        server.request_timeout_s = 0.3
+        head = (f"POST /api/message HTTP/1.1\r\nAuthorization: Bearer {TOKEN}\r\n"
+                "Content-Length: 60000\r\n\r\n")
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        if complete_head:
+            writer.write(head.encode())
+            head = '{"text": "' + "x" * 59_000
+
+        async def trickle() -> None:  # a byte every 20 ms: seconds to finish, or minutes
+            for char in head:
+                writer.write(char.encode())
+                await writer.drain()
+                await asyncio.sleep(0.02)
+
+        sending = asyncio.create_task(trickle())
+        reply = Reply(await reader.read())
+        sending.cancel()
+        assert (reply.status, reply.json["ok"]) == (408, False)
+        await close(writer)
+
+    assert run(aio, scenario).calls == []
+
+
+def test_connections_beyond_the_cap_get_503(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        server.max_connections = 2
+        idle = [await asyncio.open_connection("127.0.0.1", server.port) for _ in range(2)]
+        await until(lambda: len(server._connections) == 2, 5.0, "two connections served")
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        reply = Reply(await reader.read())
+        assert reply.status == 503
+        assert reply.headers["retry-after"] == "1"
+        assert reply.json["ok"] is False
+        await close(writer)
+        for _, idle_writer in idle:
+            await close(idle_writer)
+        await until(lambda: not server._connections, 5.0, "idle connections ended")
+        assert (await call(server.port, "POST", "/api/skip")).status == 200
+
+    assert run(aio, scenario).calls == [("skip", ())]
 
 
 def test_a_client_that_hangs_up_early_does_no_harm(aio: LoopRunner) -> None:
