@@ -11,23 +11,31 @@ never logged (it is registered with the log scrubber as well).
     POST /api/add-time  {"seconds": N}    -> actions.add_time(N)
     POST /api/message   {"text": "..."}   -> actions.message(text)
 
-An action's answer (a dict) comes back as ``{"ok": true, ...}``. What an action
-raises is sorted by class, never by name: an ``InvalidValue`` (a value out of range)
-gives 400 ``{"ok": false, "error": "...", "field": "..."}``; any other
+An action's answer (a dict) comes back as ``{"ok": true, ...}``, unless it says the
+request was ignored (``{"ignored": why}``): 409. What an action raises is sorted by
+class, never by name: an ``InvalidValue`` (a value out of range, or a body without
+the field) gives 400 ``{"ok": false, "error": "...", "field": "..."}``; any other
 ``OperatorError`` (a refusal the operator can act on: OBS refused the take, nothing
 left to take) gives 409 ``{"ok": false, "error": "..."}``, logged at INFO; anything
 else is a bug: 500 ``{"ok": false, "error": "internal error (...)"}``, logged with
 its traceback.
+
+Limits, so that a hostile local client can neither stall the console nor make it
+read without end: a request head of 16 KiB and 100 header lines (400); a body of
+64 KiB (413, answered at once; the refused body is read and dropped afterwards, up
+to 64 MiB and within the request timeout, so the client is not reset before it
+reads the answer); head and body within ``request_timeout_s`` together (408); at
+most ``max_connections`` connections (503).
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from http import HTTPStatus
 from typing import Any, Protocol
@@ -70,11 +78,11 @@ class HttpError(Exception):
         self.unread_body = unread_body
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class _Answer:
     status: int
     body: dict[str, Any]
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)
     unread_body: int = 0  # announced body bytes not read: dropped after answering
 
 
@@ -205,8 +213,6 @@ class ControlServer:
                     request: str) -> tuple[int, dict[str, Any]]:
         try:
             result = await handler(body)
-        except HttpError:
-            raise
         except InvalidValue as error:
             log.info("Control API: %s refused: %s", request, error)
             return 400, _error_body(error, error.field)
