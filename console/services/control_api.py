@@ -244,7 +244,8 @@ class ControlServer:
         return handler
 
     async def _add_time(self, body: bytes) -> dict[str, Any]:
-        value = _json_field(body, "seconds", f"a number of seconds within ±{MAX_ADDED_S:g}")
+        expected = f"a number of seconds from {-MAX_ADDED_S:g} to {MAX_ADDED_S:g}"
+        value = _json_field(body, "seconds", expected)
         seconds = check_seconds(value, "seconds", low=-MAX_ADDED_S, high=MAX_ADDED_S)
         return await self._actions.add_time(seconds)
 
