@@ -11,35 +11,53 @@ never logged (it is registered with the log scrubber as well).
     POST /api/add-time  {"seconds": N}    -> actions.add_time(N)
     POST /api/message   {"text": "..."}   -> actions.message(text)
 
-An action's answer (a dict) comes back as ``{"ok": true, ...}``. An error the
-operator can act on (an ``ObsError``, a ``ShowRunnerError``, or any exception whose
-class name ends in "Error") gives 409 ``{"ok": false, "error": "..."}``; anything
-else is a bug: 500, logged with its traceback.
+An action's answer (a dict) comes back as ``{"ok": true, ...}``, unless it says the
+request was ignored (``{"ignored": why}``): 409. What an action raises is sorted by
+class, never by name: an ``InvalidValue`` (a value out of range, or a body without
+the field) gives 400 ``{"ok": false, "error": "...", "field": "..."}``; any other
+``OperatorError`` (a refusal the operator can act on: OBS refused the take, nothing
+left to take) gives 409 ``{"ok": false, "error": "..."}``, logged at INFO; anything
+else is a bug: 500 ``{"ok": false, "error": "internal error (...)"}``, logged with
+its traceback.
+
+Limits, so that a hostile local client can neither stall the console nor make it
+read without end: a request head of 16 KiB and 100 header lines (400); a body of
+64 KiB (413, answered at once; the refused body is read and dropped afterwards, up
+to 64 MiB and within the request timeout, so the client is not reset before it
+reads the answer); head and body within ``request_timeout_s`` together (408); at
+most ``max_connections`` connections (503).
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hmac
 import json
 import logging
-import math
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from http import HTTPStatus
 from typing import Any, Protocol
 
 from console import logs
-from console.obs.errors import ObsError
-from console.services.show_runner import ShowRunnerError
+from console.models.errors import InvalidValue, OperatorError
+from console.models.limits import MAX_ADDED_S, MAX_MESSAGE, check_seconds, check_text
 
 log = logging.getLogger(__name__)
 
 LOOPBACK = "127.0.0.1"
 MAX_BODY = 64 * 1024
 MAX_HEAD = 16 * 1024
-MAX_MESSAGE = 500
-LINGER_BYTES = 1024 * 1024
+MAX_HEADER_LINES = 100  # as http.client; a client of this API sends a handful
+# A refused body up to this size is read and dropped after the 413, so that a client
+# still sending it (urllib sends the whole body before reading) gets the answer rather
+# than a reset; a larger announced body is answered 413 without waiting for it.
+MAX_DRAIN = 64 * 1024 * 1024
+LINGER_BYTES = 1024 * 1024  # what a client may still send after any other answer
+LINGER_S = 1.0
+READ_CHUNK = 64 * 1024
+BUSY = {"ok": False, "error": "too many connections to the control API; try again"}
 
 
 class ControlActions(Protocol):
@@ -54,9 +72,18 @@ class ControlActions(Protocol):
 
 class HttpError(Exception):
     def __init__(self, status: int, message: str, field: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, unread_body: int = 0) -> None:
         super().__init__(message)
         self.status, self.field, self.headers = status, field, headers or {}
+        self.unread_body = unread_body
+
+
+@dataclasses.dataclass(frozen=True)
+class _Answer:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)
+    unread_body: int = 0  # announced body bytes not read: dropped after answering
 
 
 Handler = Callable[[bytes], Awaitable[dict[str, Any]]]
@@ -67,6 +94,10 @@ class ControlServer:
 
     request_timeout_s = 10.0  # the whole request head and body; slower clients get 408
     stop_grace_s = 2.0  # how long stop() lets a running action finish
+    # Each connection holds a socket and up to ~100 KiB of buffers for up to
+    # request_timeout_s; without a cap, clients trickling bytes could exhaust the
+    # process's file descriptors, which the OBS connection and the database share.
+    max_connections = 32
 
     def __init__(self, actions: ControlActions, token: str, port: int,
                  host: str = LOOPBACK) -> None:
@@ -122,11 +153,20 @@ class ControlServer:
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
+        full = len(self._connections) >= self.max_connections
         self._connections.add(task)
         try:
-            status, answer, headers = await self._answer(reader, task)
-            await _respond(writer, status, answer, headers)
-            await _linger(reader, writer)
+            if full:
+                # Closed at once, without reading: a request already sent may turn
+                # this answer into a reset, which refuses it all the same.
+                await _respond(writer, _Answer(503, BUSY, {"Retry-After": "1"}))
+                return
+            answer = await self._answer(reader, task)
+            await _respond(writer, answer)
+            if answer.unread_body:
+                await _linger(reader, writer, answer.unread_body, self.request_timeout_s)
+            else:
+                await _linger(reader, writer, LINGER_BYTES, LINGER_S)
         except (OSError, asyncio.IncompleteReadError):  # OSError includes TimeoutError
             pass  # the client went away, or would not read the answer
         except asyncio.CancelledError:
@@ -137,7 +177,7 @@ class ControlServer:
             writer.close()
 
     async def _answer(self, reader: asyncio.StreamReader,
-                      task: asyncio.Task[Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+                      task: asyncio.Task[Any]) -> _Answer:
         """The answer to one request; a client that hangs up raises (IncompleteReadError)."""
         method = path = "-"
         try:
@@ -152,29 +192,40 @@ class ControlServer:
             self._busy.add(task)
             status, answer = await self._call(handler, body, f"{method} {path}")
         except HttpError as error:
-            if error.status == 401:  # nothing unknown is logged: it might hold the token
-                shown = path if path in self._routes else "(unknown path)"
-                verb = method if method in ("GET", "POST", "PUT", "DELETE", "HEAD") else "?"
-                log.warning("Control API: %s %s refused: %s", verb, shown, error)
-            return error.status, _error_body(error, error.field), error.headers
-        return status, answer, {}
+            if error.status == 401:
+                log.warning("Control API: %s refused: %s", self._shown(method, path), error)
+            return _Answer(error.status, _error_body(error, error.field), error.headers,
+                           error.unread_body)
+        except (OSError, asyncio.IncompleteReadError):
+            raise  # the client went away: there is no one to answer
+        except Exception as error:  # a bug in reading the request: answer, do not just hang up
+            log.exception("Control API: %s failed", self._shown(method, path))
+            return _Answer(500, _internal_error(error))
+        return _Answer(status, answer)
+
+    def _shown(self, method: str, path: str) -> str:
+        """The request as the log may show it: nothing unknown, as it might hold the token."""
+        shown = path if path in self._routes else "(unknown path)"
+        verb = method if method in ("GET", "POST", "PUT", "DELETE", "HEAD") else "?"
+        return f"{verb} {shown}"
 
     async def _call(self, handler: Handler, body: bytes,
                     request: str) -> tuple[int, dict[str, Any]]:
         try:
             result = await handler(body)
-        except HttpError:
-            raise
+        except InvalidValue as error:
+            log.info("Control API: %s refused: %s", request, error)
+            return 400, _error_body(error, error.field)
+        except OperatorError as error:
+            log.info("Control API: %s refused: %s: %s", request, type(error).__name__, error)
+            return 409, _error_body(error)
         except Exception as error:
-            if _operator_error(error):
-                log.info("Control API: %s: %s: %s", request, type(error).__name__, error)
-                return 409, _error_body(error)
             log.exception("Control API: %s failed", request)
-            return 500, {"ok": False, "error": f"internal error ({type(error).__name__})"}
-        log.info("Control API: %s", request)
+            return 500, _internal_error(error)
         if request.endswith("/api/state"):
+            log.info("Control API: %s", request)
             return 200, result
-        return 200, {"ok": True, **{k: v for k, v in (result or {}).items() if k != "ok"}}
+        return _action_answer(result, request)
 
     def _authenticate(self, headers: dict[str, list[str]]) -> None:
         values = headers.get("authorization", [])
@@ -193,18 +244,15 @@ class ControlServer:
         return handler
 
     async def _add_time(self, body: bytes) -> dict[str, Any]:
-        seconds = _json_field(body, "seconds", "a number")
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float) \
-                or not math.isfinite(seconds):
-            raise HttpError(400, "'seconds' must be a number", "seconds")
-        return await self._actions.add_time(float(seconds))
+        expected = f"a number of seconds from {-MAX_ADDED_S:g} to {MAX_ADDED_S:g}"
+        value = _json_field(body, "seconds", expected)
+        seconds = check_seconds(value, "seconds", low=-MAX_ADDED_S, high=MAX_ADDED_S)
+        return await self._actions.add_time(seconds)
 
     async def _message(self, body: bytes) -> dict[str, Any]:
-        text = _json_field(body, "text", f"a string of at most {MAX_MESSAGE} characters")
-        if not isinstance(text, str) or len(text) > MAX_MESSAGE:
-            raise HttpError(400, f"'text' must be a string of at most {MAX_MESSAGE} characters",
-                            "text")
-        return await self._actions.message(text)
+        # One line: the presenter screen shows it as a single line.
+        value = _json_field(body, "text", f"one line of at most {MAX_MESSAGE} characters")
+        return await self._actions.message(check_text(value, "text", max_length=MAX_MESSAGE))
 
 
 async def _read_head(reader: asyncio.StreamReader) -> tuple[str, str, dict[str, list[str]]]:
@@ -213,6 +261,8 @@ async def _read_head(reader: asyncio.StreamReader) -> tuple[str, str, dict[str, 
     except asyncio.LimitOverrunError:
         raise HttpError(400, "request head too large") from None
     request_line, *lines = raw[:-4].decode("latin-1").split("\r\n")
+    if len(lines) > MAX_HEADER_LINES:
+        raise HttpError(400, f"more than {MAX_HEADER_LINES} header lines")
     parts = request_line.split(" ")
     if len(parts) != 3 or parts[2] not in ("HTTP/1.0", "HTTP/1.1") or not parts[1].startswith("/"):
         raise HttpError(400, "malformed request line")
@@ -231,24 +281,62 @@ def _content_length(headers: dict[str, list[str]]) -> int:
     values = set(headers.get("content-length", ["0"]))
     if len(values) != 1 or not (value := values.pop()).isdigit() or not value.isascii():
         raise HttpError(400, "malformed Content-Length")
-    if int(value) > MAX_BODY:
-        raise HttpError(413, f"the body may be at most {MAX_BODY} bytes")
-    return int(value)
+    too_large = f"the body may be at most {MAX_BODY} bytes"
+    digits = value.lstrip("0") or "0"
+    if len(digits) > len(str(MAX_DRAIN)):  # before int(): it refuses over 4,300 digits
+        raise HttpError(413, too_large)
+    length = int(digits)
+    if length > MAX_DRAIN:
+        raise HttpError(413, too_large)
+    if length > MAX_BODY:
+        raise HttpError(413, too_large, unread_body=length)
+    return length
 
 
-def _json_field(body: bytes, field: str, expected: str) -> Any:
-    try:
-        document = json.loads(body)
-    except ValueError:
-        document = None
+def _json_field(body: bytes, field: str, expected: str) -> object:
+    """``field`` of the JSON object that ``body`` must be; InvalidValue naming it otherwise."""
+    document = _parse_json(body, field, expected)
     if not isinstance(document, dict) or field not in document:
-        raise HttpError(400, f"'{field}' is required: a JSON object with '{field}', {expected}",
-                        field)
+        raise InvalidValue(field, f"is required: send a JSON object with {field!r}, {expected}")
     return document[field]
 
 
-def _operator_error(error: Exception) -> bool:
-    return isinstance(error, ObsError | ShowRunnerError) or type(error).__name__.endswith("Error")
+def _parse_json(body: bytes, field: str, expected: str) -> object:
+    wanted = f"send a JSON object with {field!r}, {expected}"
+    try:
+        text = body.decode("utf-8-sig")  # JSON is UTF-8; a byte order mark is tolerated
+    except UnicodeDecodeError as error:
+        raise InvalidValue(field, f"the body is not UTF-8 (byte {error.start}): {wanted}") \
+            from None
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:  # json's C parser recurses once per nested array or object
+        raise InvalidValue(field, f"the body nests too deeply: {wanted}") from None
+    except json.JSONDecodeError as error:
+        raise InvalidValue(field, f"the body is not JSON ({error}): {wanted}") from None
+    except ValueError:  # NaN or Infinity, or an integer too long to convert
+        raise InvalidValue(field, f"the body holds a number JSON does not allow: {wanted}") \
+            from None
+
+
+def _refuse_constant(name: str) -> object:
+    """Python's json accepts NaN and Infinity by default; JSON does not."""
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _action_answer(result: dict[str, Any] | None, request: str) -> tuple[int, dict[str, Any]]:
+    """``{"ok": true, ...}`` for an action that was done; 409 for one it says it ignored.
+
+    An action may answer ``{"ignored": why}`` instead of raising (the take service
+    did so for a take already in flight): nothing happened, so it is never "ok".
+    """
+    answer = dict(result or {})
+    if "ignored" in answer:
+        log.info("Control API: %s ignored: %s", request, answer["ignored"])
+        return 409, {"ok": False, "error": str(answer["ignored"])}
+    log.info("Control API: %s", request)
+    answer.pop("ok", None)
+    return 200, {"ok": True, **answer}
 
 
 def _error_body(error: Exception, field: str | None = None) -> dict[str, Any]:
@@ -258,31 +346,39 @@ def _error_body(error: Exception, field: str | None = None) -> dict[str, Any]:
     return body
 
 
+def _internal_error(error: Exception) -> dict[str, Any]:
+    return {"ok": False, "error": f"internal error ({type(error).__name__})"}
+
+
 def _json_default(value: object) -> str:
     return value.isoformat() if isinstance(value, datetime | date) else str(value)
 
 
-async def _respond(writer: asyncio.StreamWriter, status: int, answer: dict[str, Any],
-                   headers: dict[str, str]) -> None:
+async def _respond(writer: asyncio.StreamWriter, answer: _Answer) -> None:
+    status = answer.status
     try:
-        body = json.dumps(answer, default=_json_default, allow_nan=False).encode()
+        body = json.dumps(answer.body, default=_json_default, allow_nan=False).encode()
     except ValueError:
         log.exception("Control API: the answer is not JSON")
         status, body = 500, b'{"ok": false, "error": "internal error (answer not JSON)"}'
     head = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}",
             "Content-Type: application/json", f"Content-Length: {len(body)}",
             "Cache-Control: no-store", "Connection: close",
-            *(f"{name}: {value}" for name, value in headers.items())]
+            *(f"{name}: {value}" for name, value in answer.headers.items())]
     writer.write("\r\n".join(head).encode("latin-1") + b"\r\n\r\n" + body)
     await writer.drain()
 
 
-async def _linger(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    """Half-close, then read what the client still sends (a body we refused to read) so
-    that closing does not reset the connection before the client has read the answer."""
+async def _linger(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                  max_bytes: int, timeout_s: float) -> None:
+    """Half-close, then read and drop what the client still sends (a body we refused to
+    read), so that closing does not reset the connection before the client has read the
+    answer. Whoever sends more than ``max_bytes``, or for longer than ``timeout_s``, is
+    cut off all the same."""
     if writer.can_write_eof():
         writer.write_eof()
-    async with asyncio.timeout(1.0):
+    async with asyncio.timeout(timeout_s):
         received = 0
-        while received < LINGER_BYTES and (chunk := await reader.read(65536)):
+        while received < max_bytes and (
+                chunk := await reader.read(min(READ_CHUNK, max_bytes - received))):
             received += len(chunk)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import logging
@@ -16,12 +17,17 @@ from typing import Any
 import pytest
 
 from console import logs
+from console.models.errors import InvalidValue, OperatorError
+from console.models.limits import MAX_ADDED_S
+from console.models.rundown_edit import RundownEditError
 from console.obs.errors import ObsNotConnected
-from console.services.control_api import MAX_BODY, ControlServer
+from console.services import control_api
+from console.services.control_api import MAX_BODY, MAX_DRAIN, MAX_HEADER_LINES, ControlServer
 from console.services.control_token import TOKEN_ENV, control_token
+from console.services.show_import import ShowImportError
 from console.services.show_runner import ShowRunnerError
 from console.services.switcher import TakeNotConfirmed
-from tests.helpers.loops import LoopRunner
+from tests.helpers.loops import LoopRunner, until
 
 TOKEN = "unit-test-control-token-4f9a2c"
 API_LOGGER = "console.services.control_api"
@@ -36,11 +42,15 @@ STATE = {
 
 
 class Oops(Exception):
-    """Neither an operator error by name nor by class: a bug."""
+    """Not an operator error: a bug."""
 
 
 class CueError(Exception):
-    """An operator error by name only."""
+    """Named like an error the operator could act on, but not an OperatorError: a bug."""
+
+
+class NoCue(OperatorError):
+    """A refusal of the operator error family, known to no one but this test."""
 
 
 class RecordingActions:
@@ -217,7 +227,9 @@ def test_each_action_endpoint_calls_its_action(aio: LoopRunner, action: str) -> 
     assert run(aio, scenario).calls == [(action, ()), (action, ())]
 
 
-@pytest.mark.parametrize(("seconds", "expected"), [(90, 90.0), (12.5, 12.5), (-30, -30.0)])
+@pytest.mark.parametrize(("seconds", "expected"), [
+    (90, 90.0), (12.5, 12.5), (-30, -30.0), (0, 0.0),
+    (MAX_ADDED_S, MAX_ADDED_S), (-int(MAX_ADDED_S), -MAX_ADDED_S)])
 def test_add_time_passes_the_seconds(aio: LoopRunner, seconds: float, expected: float) -> None:
     async def scenario(server: ControlServer, actions: RecordingActions) -> None:
         reply = await call(server.port, "POST", "/api/add-time", {"seconds": seconds})
@@ -228,7 +240,7 @@ def test_add_time_passes_the_seconds(aio: LoopRunner, seconds: float, expected: 
     assert type(calls[0][1][0]) is float
 
 
-@pytest.mark.parametrize("text", ["", "Back in 5 minutes", "é" * 500, "line\nbreak"])
+@pytest.mark.parametrize("text", ["", "Back in 5 minutes", "é" * 500, "مرحبا 👋"])
 def test_message_passes_the_text(aio: LoopRunner, text: str) -> None:
     async def scenario(server: ControlServer, actions: RecordingActions) -> None:
         reply = await call(server.port, "POST", "/api/message", {"text": text})
@@ -253,25 +265,98 @@ def test_the_answer_always_says_ok_true(aio: LoopRunner) -> None:
     aio.run(main())
 
 
+class TakeInFlight(OperatorError):
+    """What the take service raises for a take while another one is in flight."""
+
+
+class BusyTakeActions(RecordingActions):
+    """A take service with a take in flight: every further take is refused."""
+
+    async def take(self) -> dict[str, Any]:
+        self.calls.append(("take", ()))
+        raise TakeInFlight("a take is already in flight")
+
+
+def test_a_take_refused_while_one_is_in_flight_gives_409(aio: LoopRunner) -> None:
+    actions = BusyTakeActions()
+
+    async def main() -> None:
+        async with serving(actions) as server:
+            reply = await call(server.port, "POST", "/api/take")
+            assert (reply.status, reply.json) == (
+                409, {"ok": False, "error": "a take is already in flight"})
+
+    aio.run(main())
+    assert actions.calls == [("take", ())]
+
+
+@pytest.mark.parametrize("answer", [
+    {"ignored": "a take is already in flight"},
+    {"ok": True, "ignored": "a take is already in flight", "segment_id": "s2"},
+])
+def test_an_action_that_says_it_ignored_the_request_never_answers_ok(
+        aio: LoopRunner, answer: dict[str, Any]) -> None:
+    actions = RecordingActions()
+
+    async def take() -> dict[str, Any]:
+        return answer
+
+    actions.take = take  # type: ignore[method-assign]
+
+    async def main() -> None:
+        async with serving(actions) as server:
+            reply = await call(server.port, "POST", "/api/take")
+            assert (reply.status, reply.json) == (
+                409, {"ok": False, "error": "a take is already in flight"})
+
+    aio.run(main())
+
+
 # --- bad requests -----------------------------------------------------------------------
+
+HUGE_INTEGER = b"9" * 4000  # json turns it into an int, far beyond any float
+
 
 @pytest.mark.parametrize(("path", "field", "raw_body"), [
     ("/api/add-time", "seconds", b""),
     ("/api/add-time", "seconds", b"not json"),
     ("/api/add-time", "seconds", b"[90]"),
+    ("/api/add-time", "seconds", b"90"),
     ("/api/add-time", "seconds", b"{}"),
     ("/api/add-time", "seconds", b'{"second": 90}'),
     ("/api/add-time", "seconds", b'{"seconds": "90"}'),
     ("/api/add-time", "seconds", b'{"seconds": true}'),
     ("/api/add-time", "seconds", b'{"seconds": null}'),
+    ("/api/add-time", "seconds", b'{"seconds": [90]}'),
     ("/api/add-time", "seconds", b'{"seconds": NaN}'),
     ("/api/add-time", "seconds", b'{"seconds": Infinity}'),
+    ("/api/add-time", "seconds", b'{"seconds": -Infinity}'),
+    ("/api/add-time", "seconds", b'{"seconds": 1e308}'),
+    ("/api/add-time", "seconds", b'{"seconds": -1e308}'),
+    ("/api/add-time", "seconds", b'{"seconds": 1e400}'),  # json makes it inf
+    ("/api/add-time", "seconds", b'{"seconds": ' + HUGE_INTEGER + b"}"),
+    ("/api/add-time", "seconds", b'{"seconds": -' + HUGE_INTEGER + b"}"),
+    ("/api/add-time", "seconds", b'{"seconds": ' + b"9" * 5000 + b"}"),  # too long for int()
+    ("/api/add-time", "seconds", b'{"seconds": 86401}'),
+    ("/api/add-time", "seconds", b'{"seconds": -86400.5}'),
+    ("/api/add-time", "seconds", b"[" * 60_000),
+    ("/api/add-time", "seconds", b'{"seconds": ' + b"[" * 60_000),
+    ("/api/add-time", "seconds", b'{"seconds": 90, "x": ' + b'{"a": ' * 10_000 + b"}"),
     ("/api/add-time", "seconds", b"\xff\xfe"),
+    ("/api/add-time", "seconds", b'{"seconds": 90, "note": "\xc3"}'),
+    ("/api/add-time", "seconds", '{"seconds": 90}'.encode("utf-16")),
     ("/api/message", "text", b""),
     ("/api/message", "text", b'{"message": "hi"}'),
     ("/api/message", "text", b'{"text": 5}'),
+    ("/api/message", "text", b'{"text": null}'),
     ("/api/message", "text", b'{"text": ["hi"]}'),
     ("/api/message", "text", json.dumps({"text": "x" * 501}).encode()),
+    ("/api/message", "text", b'{"text": "caf\xe9"}'),  # Latin-1, not UTF-8
+    ("/api/message", "text", b'{"text": "bad \xed\xa0\x80 surrogate"}'),
+    ("/api/message", "text", b'{"text": "lone \\ud800 surrogate"}'),
+    ("/api/message", "text", b"[" * 60_000),
+    *[("/api/message", "text", json.dumps({"text": f"Back{char}in 5"}).encode())
+      for char in ("\x00", "\x1b", "\x07", "\n", "\r", "\t", "\x7f", "\x85")],
 ])
 def test_bad_bodies_give_400_naming_the_field(
         aio: LoopRunner, path: str, field: str, raw_body: bytes) -> None:
@@ -280,7 +365,26 @@ def test_bad_bodies_give_400_naming_the_field(
         assert reply.status == 400
         assert reply.json["ok"] is False
         assert reply.json["field"] == field
-        assert f"'{field}'" in reply.json["error"]
+        assert reply.json["error"].startswith(f"{field}: ")
+
+    assert run(aio, scenario).calls == []
+
+
+def test_a_json_byte_order_mark_is_tolerated(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        reply = await call(server.port, "POST", "/api/message",
+                           raw_body='{"text": "Back in 5"}'.encode("utf-8-sig"))
+        assert reply.status == 200
+
+    assert run(aio, scenario).calls == [("message", ("Back in 5",))]
+
+
+def test_a_refused_value_says_what_would_be_accepted(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        reply = await call(server.port, "POST", "/api/add-time", {"seconds": 10**6})
+        assert reply.json["error"] == "seconds: must be between -86400 and 86400 seconds"
+        reply = await call(server.port, "POST", "/api/message", {"text": "a\x1bb"})
+        assert "U+001B" in reply.json["error"]
 
     assert run(aio, scenario).calls == []
 
@@ -297,6 +401,8 @@ def test_bad_bodies_give_400_naming_the_field(
     b"POST /api/take HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxx",
     b"POST /api/take HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
     b"POST /api/take HTTP/1.1\r\nX-Long: " + b"a" * (20 * 1024) + b"\r\n\r\n",
+    b"POST /api/take HTTP/1.1\r\n" + b"X-Many: 1\r\n" * MAX_HEADER_LINES + b"\r\n",
+    b"POST /api/take HTTP/1.1\r\n" + b"a:\r\n" * 5000 + b"\r\n",  # over 16 KiB
 ])
 def test_malformed_requests_give_400(aio: LoopRunner, raw: bytes) -> None:
     async def scenario(server: ControlServer, actions: RecordingActions) -> None:
@@ -309,6 +415,15 @@ def test_malformed_requests_give_400(aio: LoopRunner, raw: bytes) -> None:
     assert run(aio, scenario).calls == []
 
 
+def test_a_hundred_header_lines_are_accepted(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        raw = (f"POST /api/take HTTP/1.1\r\nAuthorization: Bearer {TOKEN}\r\n"
+               + "X-Many: 1\r\n" * (MAX_HEADER_LINES - 1) + "\r\n").encode()
+        assert (await exchange(server.port, raw)).status == 200
+
+    assert run(aio, scenario).calls == [("take", ())]
+
+
 def test_a_body_over_64_kib_gives_413_without_calling(aio: LoopRunner) -> None:
     async def scenario(server: ControlServer, actions: RecordingActions) -> None:
         text = "x" * MAX_BODY
@@ -318,6 +433,120 @@ def test_a_body_over_64_kib_gives_413_without_calling(aio: LoopRunner) -> None:
         reply = await call(server.port, "POST", "/api/message",
                            raw_body=b'{"text": "' + b"x" * (MAX_BODY - 12) + b'"}')
         assert (reply.status, reply.json["field"]) == (400, "text")
+
+    assert run(aio, scenario).calls == []
+
+
+TOO_LARGE = {"ok": False, "error": f"the body may be at most {MAX_BODY} bytes"}
+FIFTY_MB = 50_000_000
+
+
+async def open_post(port: int, content_length: int | str) -> tuple[
+        asyncio.StreamReader, asyncio.StreamWriter]:
+    """A connection that has sent the head of a message POST announcing ``content_length``."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(f"POST /api/message HTTP/1.1\r\nAuthorization: Bearer {TOKEN}\r\n"
+                 f"Content-Type: application/json\r\nContent-Length: {content_length}\r\n"
+                 "\r\n".encode())
+    await writer.drain()
+    return reader, writer
+
+
+async def send(writer: asyncio.StreamWriter, size: int | None,
+               pause_s: float = 0.0, chunk: int = 64 * 1024) -> int:
+    """Send ``size`` bytes (forever when None) in chunks; the number of bytes sent."""
+    block, sent = b"x" * chunk, 0
+    while size is None or sent < size:
+        piece = block if size is None else block[:size - sent]
+        writer.write(piece)
+        await writer.drain()
+        sent += len(piece)
+        await asyncio.sleep(pause_s)
+    return sent
+
+
+async def close(writer: asyncio.StreamWriter) -> None:
+    writer.close()
+    with contextlib.suppress(ConnectionError):  # the server reset a connection it cut off
+        await writer.wait_closed()
+
+
+def assert_complete_413(reply: Reply) -> None:
+    assert reply.status == 413
+    assert int(reply.headers["content-length"]) == len(reply.body)
+    assert reply.json == TOO_LARGE
+
+
+def test_a_client_still_sending_a_large_body_reads_its_413(aio: LoopRunner) -> None:
+    """The 413 comes as soon as the head is read, and the body is read on after it, so the
+    client is not reset while it sends; it reads the answer while still sending."""
+
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        reader, writer = await open_post(server.port, FIFTY_MB)
+        sending = asyncio.create_task(send(writer, FIFTY_MB))
+        reply = Reply(await reader.read())  # the server half-closes after its answer
+        assert_complete_413(reply)
+        assert await sending == FIFTY_MB  # every byte went through: no reset
+        await close(writer)
+
+    assert run(aio, scenario).calls == []
+
+
+def test_urllib_sending_tens_of_megabytes_reads_its_413(aio: LoopRunner) -> None:
+    """urllib sends the whole body before it reads anything."""
+
+    def post(port: int, body: bytes) -> tuple[int, Any]:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/message", data=body, method="POST",
+            headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30):
+                raise AssertionError("an oversized body was accepted")
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, json.load(error)
+
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        status, answer = await asyncio.to_thread(post, server.port, b"x" * (20 * 1024 * 1024))
+        assert (status, answer) == (413, TOO_LARGE)
+
+    assert run(aio, scenario).calls == []
+
+
+@pytest.mark.parametrize("content_length", [
+    MAX_BODY + 1, FIFTY_MB, MAX_DRAIN, MAX_DRAIN + 1, 10**30, "9" * 5000, "0" * 40 + "99999999"])
+def test_an_oversized_body_is_answered_without_waiting_for_it(
+        aio: LoopRunner, content_length: int | str) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        reader, writer = await open_post(server.port, content_length)
+        assert_complete_413(Reply(await reader.read()))  # not a byte of the body was sent
+        await close(writer)
+
+    assert run(aio, scenario).calls == []
+
+
+def test_a_slow_sender_of_a_refused_body_is_cut_off_in_time(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        server.request_timeout_s = 0.3
+        reader, writer = await open_post(server.port, FIFTY_MB)
+        assert_complete_413(Reply(await reader.read()))
+        with pytest.raises(ConnectionError):  # a byte every 20 ms would take 11 days
+            await send(writer, None, pause_s=0.02, chunk=1)
+        await close(writer)
+        assert not server._connections
+
+    assert run(aio, scenario).calls == []
+
+
+def test_a_sender_of_more_than_it_announced_is_cut_off(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        server.request_timeout_s = 3600.0  # only the byte count can end it
+        reader, writer = await open_post(server.port, MAX_BODY + 1)
+        assert_complete_413(Reply(await reader.read()))
+        with pytest.raises(ConnectionError):
+            await send(writer, None)
+        await close(writer)
+        assert not server._connections
 
     assert run(aio, scenario).calls == []
 
@@ -349,11 +578,12 @@ def test_wrong_methods_give_405(aio: LoopRunner, method: str, path: str, allow: 
     ObsNotConnected("OBS is not connected"),
     TakeNotConfirmed("OBS accepted the take but did not start it"),
     ShowRunnerError("nothing is live"),
-    CueError("no cue"),
-    ValueError("choose a scene to take"),
-    ConnectionRefusedError("the lower-third renderer is not running"),  # not a hang-up
+    RundownEditError("the live segment cannot be deleted"),
+    ShowImportError("the file is not a schedule"),
+    NoCue("no cue"),
 ])
-def test_operator_errors_give_409(aio: LoopRunner, error: Exception) -> None:
+def test_operator_errors_give_409_and_are_logged_at_info(
+        aio: LoopRunner, caplog: pytest.LogCaptureFixture, error: Exception) -> None:
     async def scenario(server: ControlServer, actions: RecordingActions) -> None:
         actions.raises = error
         reply = await call(server.port, "POST", "/api/take")
@@ -362,23 +592,65 @@ def test_operator_errors_give_409(aio: LoopRunner, error: Exception) -> None:
         assert reply.status == 409
 
     assert run(aio, scenario).calls == [("take", ()), ("state", ())]
+    refusals = [r for r in caplog.records if r.name == API_LOGGER and "refused" in r.getMessage()]
+    assert [r.levelno for r in refusals] == [logging.INFO, logging.INFO]
+    assert str(error) in refusals[0].getMessage()
+
+
+def test_an_invalid_value_from_an_action_gives_400_naming_its_field(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        actions.raises = InvalidValue("seconds", "would take the segment below zero")
+        reply = await call(server.port, "POST", "/api/add-time", {"seconds": -60})
+        assert (reply.status, reply.json) == (400, {
+            "ok": False, "error": "seconds: would take the segment below zero",
+            "field": "seconds"})
+
+    assert run(aio, scenario).calls == [("add_time", (-60.0,))]
 
 
 @pytest.mark.expected_log(API_LOGGER)
+@pytest.mark.parametrize("error", [
+    Oops("the internals broke"),
+    CueError("no cue"),  # its name does not make it an operator error
+    ValueError("choose a scene to take"),
+    KeyError("s9"),
+    ConnectionRefusedError("the lower-third renderer is not running"),  # not a hang-up
+])
 def test_other_errors_give_500_and_are_logged_with_their_traceback(
-        aio: LoopRunner, caplog: pytest.LogCaptureFixture) -> None:
+        aio: LoopRunner, caplog: pytest.LogCaptureFixture, error: Exception) -> None:
     async def scenario(server: ControlServer, actions: RecordingActions) -> None:
-        actions.raises = Oops("the internals broke")
+        actions.raises = error
         reply = await call(server.port, "POST", "/api/add-time", {"seconds": 5})
         assert reply.status == 500
-        assert reply.json["ok"] is False
-        assert "Oops" in reply.json["error"]
+        assert reply.json == {"ok": False,
+                              "error": f"internal error ({type(error).__name__})"}
 
     run(aio, scenario)
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1
     assert errors[0].exc_info is not None
-    assert errors[0].exc_info[0] is Oops
+    assert errors[0].exc_info[0] is type(error)
+
+
+@pytest.mark.expected_log(API_LOGGER)
+def test_a_bug_in_reading_a_request_still_gets_an_answer(
+        aio: LoopRunner, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(headers: dict[str, list[str]]) -> int:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(control_api, "_content_length", broken)
+
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        reply = await call(server.port, "POST", f"/api/take/{TOKEN}")
+        assert (reply.status, reply.json) == (
+            500, {"ok": False, "error": "internal error (ZeroDivisionError)"})
+
+    assert run(aio, scenario).calls == []
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [(r.name, r.getMessage()) for r in errors] == [
+        (API_LOGGER, "Control API: POST (unknown path) failed")]
+    assert errors[0].exc_info is not None
 
 
 # --- transport --------------------------------------------------------------------------
@@ -426,6 +698,53 @@ def test_a_slow_client_gets_408_and_nothing_happens(aio: LoopRunner) -> None:
         await writer.wait_closed()
 
     assert run(aio, scenario).calls == []
+
+
+@pytest.mark.parametrize("complete_head", [False, True])
+def test_a_client_trickling_its_request_gets_408(aio: LoopRunner, complete_head: bool) -> None:
+    """The timeout covers the whole request, head and body, however busy the client is."""
+
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        server.request_timeout_s = 0.3
+        head = (f"POST /api/message HTTP/1.1\r\nAuthorization: Bearer {TOKEN}\r\n"
+                "Content-Length: 60000\r\n\r\n")
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        if complete_head:
+            writer.write(head.encode())
+            head = '{"text": "' + "x" * 59_000
+
+        async def trickle() -> None:  # a byte every 20 ms: seconds to finish, or minutes
+            for char in head:
+                writer.write(char.encode())
+                await writer.drain()
+                await asyncio.sleep(0.02)
+
+        sending = asyncio.create_task(trickle())
+        reply = Reply(await reader.read())
+        sending.cancel()
+        assert (reply.status, reply.json["ok"]) == (408, False)
+        await close(writer)
+
+    assert run(aio, scenario).calls == []
+
+
+def test_connections_beyond_the_cap_get_503(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        server.max_connections = 2
+        idle = [await asyncio.open_connection("127.0.0.1", server.port) for _ in range(2)]
+        await until(lambda: len(server._connections) == 2, 5.0, "two connections served")
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        reply = Reply(await reader.read())
+        assert reply.status == 503
+        assert reply.headers["retry-after"] == "1"
+        assert reply.json["ok"] is False
+        await close(writer)
+        for _, idle_writer in idle:
+            await close(idle_writer)
+        await until(lambda: not server._connections, 5.0, "idle connections ended")
+        assert (await call(server.port, "POST", "/api/skip")).status == 200
+
+    assert run(aio, scenario).calls == [("skip", ())]
 
 
 def test_a_client_that_hangs_up_early_does_no_harm(aio: LoopRunner) -> None:
