@@ -30,40 +30,49 @@ from PySide6.QtWidgets import QApplication
 from console import logs
 from console.formats.lower_third_template import load_template
 from console.models.asrun import ConsoleRole
-from console.models.obs_state import ConnectionState
 from console.obs.connection import ObsConnection
 from console.obs.endpoint import ObsEndpoint
+from console.obs.gateway import ObsGateway
 from console.obs.mirror import ObsMirror
 from console.obs.provision import ObsPreflightService
 from console.services import show_import
+from console.services.asrun_log import AsRunLog
 from console.services.asrun_recorder import AsRunRecorder
 from console.services.control_api import ControlServer
 from console.services.control_token import control_token
 from console.services.handoff import HandoffService
 from console.services.lower_third_output import LowerThirdOutput
+from console.services.presenter_countdown import PresenterCountdown
+from console.services.readiness import ReadinessMonitor
 from console.services.rundown_editor import RundownEditor
+from console.services.show_import import ImportAuthor
 from console.services.show_runner import ShowRunner
+from console.services.show_sync import ShowSync
+from console.services.stage_clock import StageClock
+from console.services.stage_role import StageRole, signature, this_console
+from console.services.storage_health import StorageHealth
 from console.services.switcher import SceneSwitcher
 from console.store.asrun import AsRunWriter
 from console.store.database import open_database
-from console.ui import tasks
+from console.ui import shortcuts, tasks
 from console.ui.clock_panel import ClockPanel
+from console.ui.import_controller import ImportController
 from console.ui.lower_third_render import render_lower_third_png
 from console.ui.main_thread_gc import MainThreadGarbageCollector
 from console.ui.main_window import MainWindow
 from console.ui.now_next_panel import NowNextPanel
-from console.ui.password_prompt import password_dialog
+from console.ui.password_controller import PasswordController
 from console.ui.preflight_panel import PreflightPanel
 from console.ui.presenter_controller import PresenterController
 from console.ui.qt_messages import route_qt_messages_to_log
 from console.ui.rundown_view import RundownPanel
+from console.ui.show_controls import ShowControls
+from console.ui.status_bands import StatusBands
+from console.ui.subscription import subscribe
 from console.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-PREFLIGHT_EVENTS = frozenset({"SceneListChanged", "CurrentSceneCollectionChanged",
-                              "SceneItemCreated", "SceneItemRemoved", "InputCreated",
-                              "InputRemoved", "InputNameChanged", "SceneNameChanged"})
 
 # Python runs signal handlers only when the interpreter gets control; this timer
 # gives it control even while Qt waits for input.
@@ -89,40 +98,90 @@ class ConsoleApp:
         self.options = options
         self._endpoint = ObsEndpoint.parse(options.obs_url)
         logs.register_secret(password)
+        self._build_store(options)
+        self._build_obs(password)
+        self._build_show(options)
+        self._build_window(options)
+        self._build_handoff(options)
+        self._build_controllers(options)
+        self.window.restore_layout()  # now that every dock is in
+
+    # -- construction, bottom up -----------------------------------------------------
+
+    def _build_store(self, options: AppOptions) -> None:
+        self.me = this_console(options.console_name)
+        self.signature = signature(self.me)
         self.database = open_database(options.db_path)
-        self.writer = AsRunWriter(options.db_path)
+        self.storage = StorageHealth(asyncio.get_event_loop())
+        self.writer = AsRunWriter(options.db_path, on_status=self.storage.writer_status)
+        self.asrun = AsRunLog(self.writer, options.console_name, ConsoleRole.STAGE)
+
+    def _build_obs(self, password: str) -> None:
         self.connection = ObsConnection(self._endpoint, password, name="main")
+        # Background traffic (countdown text, readiness checks) on a second connection:
+        # it never waits in front of a take, nor a take behind it.
+        self.background = ObsConnection(self._endpoint, password, name="background")
+        self.gateway = ObsGateway(self.connection)
+        self.background_gateway = ObsGateway(self.background)
         self.mirror = ObsMirror(self.connection)
-        self.switcher = SceneSwitcher(self.connection, self.mirror)
-        self.recorder = AsRunRecorder(self.mirror, self.writer, options.console_name,
-                                      ConsoleRole.STAGE)
-        self.runner = ShowRunner(options.db_path, self.writer, options.console_name)
+        self.recorder = AsRunRecorder(self.mirror, self.asrun)
+
+    def _build_show(self, options: AppOptions) -> None:
+        self.role = StageRole(options.db_path, self.me, self.asrun)
+        self.role.claim_now()
+        self.runner = ShowRunner(options.db_path, self.asrun, saved_by=self.signature,
+                                 role_guard=self.role.refusal)
+        self.storage.watch(self.runner)
+        self.sync = ShowSync(options.db_path, self.runner, self.signature)
+        self.clock = StageClock(self.runner)
+        self.switcher = SceneSwitcher(self.gateway, self.mirror, guard=self.role.refusal)
+        self.editor = RundownEditor(self.runner, options.db_path,
+                                    ImportAuthor(options.console_name, ConsoleRole.STAGE,
+                                                 self.signature))
+
+    def _build_window(self, options: AppOptions) -> None:
         self.window = MainWindow(self.mirror, self.switcher, options.settings_path,
                                  options.title_suffix or self._endpoint.url)
-        self.editor = RundownEditor(self.runner, options.db_path)
-        self.window.set_rundown(RundownPanel(self.runner, self.editor), ClockPanel(self.runner))
-        self.window.enable_import(self.editor.import_file)
-        self._build_handoff(options)
-        self.window.restore_layout()  # now that every dock is in
-        self.connection.state_changed.connect(self._on_connection_state)
-        self.connection.event.connect(self._on_obs_event)
-        self._password_prompt_open = False
 
     def _build_handoff(self, options: AppOptions) -> None:
         renderer = functools.partial(render_lower_third_png, template=load_template())
-        self.lower_thirds = LowerThirdOutput(self.connection, renderer,
+        self.lower_thirds = LowerThirdOutput(self.gateway, renderer,
                                              options.db_path.parent / "lower-thirds",
                                              auto_hide_s=options.lower_third_s or None)
-        self.handoff = HandoffService(
-            self.runner, self.switcher, self.mirror, lower_thirds=self.lower_thirds,
-            writer=self.writer, console_name=options.console_name, rehearsal=options.rehearsal)
-        self.now_next = NowNextPanel(self.runner, self.handoff, self.connection)
-        self.window.add_panel("nowNextDock", "Now / Next", self.now_next)
-        self.preflight = PreflightPanel(ObsPreflightService(self.connection,
-                                                            lambda: self.runner.show))
-        self.window.add_panel("preflightDock", "Preflight", self.preflight)
-        self.presenter = PresenterController(self.runner, self.handoff, self.connection,
-                                             self.window)
+        self.handoff = HandoffService(self.runner, self.switcher, self.mirror, self.clock,
+                                      lower_thirds=self.lower_thirds, asrun=self.asrun)
+        self.readiness = ReadinessMonitor(self.background_gateway, self.runner)
+        self.countdown = PresenterCountdown(self.background_gateway, self.clock)
+        self.control: ControlServer | None = None
+        if options.control_port is not None:
+            token, generated = control_token(os.environ)
+            self.control = ControlServer(self.handoff, token, options.control_port)
+            self._control_token_generated = (token, generated)
+
+    def _build_controllers(self, options: AppOptions) -> None:
+        window = self.window
+        window.set_rundown(RundownPanel(self.runner, self.editor, self.clock, self.handoff),
+                           ClockPanel(self.runner, self.clock))
+        self.now_next = NowNextPanel(self.runner, self.handoff, self.clock, self.switcher,
+                                     self.readiness)
+        window.add_panel("nowNextDock", "Now / Next", self.now_next)
+        self.preflight_service = ObsPreflightService(self.connection, lambda: self.runner.show)
+        self.preflight = PreflightPanel(self.preflight_service)
+        subscribe(self.preflight, self.preflight_service.stale, self.preflight.recheck)
+        window.add_panel("preflightDock", "Preflight", self.preflight)
+        self.imports = ImportController(window, self.editor, self.runner)
+        self.passwords = PasswordController(window, self.connection, self._endpoint.url)
+        self.show_controls = ShowControls(window, self.runner, self.handoff, self.role)
+        self.bands = StatusBands(window, self.runner, self.storage, self.role,
+                                 self.show_controls.claim_role)
+        self._build_presenter()
+        subscribe(window, self.runner.notice, window.show_message)
+        subscribe(window, self.countdown.problem, window.show_message)
+
+    def _build_presenter(self) -> None:
+        keys = {shortcuts.TAKE: self.window.scene_panel.take,
+                shortcuts.TAKE_NEXT: self.now_next.take, shortcuts.BACK: self.now_next.back}
+        self.presenter = PresenterController(self.clock, self.handoff, self.window, keys)
         self.window.add_view_action("Presenter window", self.presenter.toggle)
         self.window.add_view_choice(
             "Presenter screen", [screen.name() for screen in QGuiApplication.screens()],
@@ -130,24 +189,8 @@ class ConsoleApp:
         blackout = self.window.add_view_action(
             "Presenter blackout", lambda: self.presenter.set_blackout(blackout.isChecked()),
             checkable=True)
-        rehearsal = self.window.add_view_action(
-            "Rehearsal mode (preview only)",
-            lambda: self.handoff.set_rehearsal(rehearsal.isChecked()), checkable=True)
-        rehearsal.setChecked(options.rehearsal)
-        self.window.add_view_action("Reset the live state (after a rehearsal)", self._reset_live)
-        self.control: ControlServer | None = None
-        if options.control_port is not None:
-            token, generated = control_token(os.environ)
-            self.control = ControlServer(self.handoff, token, options.control_port)
-            self._control_token_generated = (token, generated)
 
-    def _reset_live(self) -> None:
-        tasks.run_task(self.runner.reset(), description="Reset the live state",
-                       on_error=self.window.show_error)
-
-    def _on_obs_event(self, event_type: str, _data: dict[str, Any]) -> None:
-        if event_type in PREFLIGHT_EVENTS:
-            self.preflight.recheck()
+    # -- running -------------------------------------------------------------------
 
     async def _start_control_api(self) -> None:
         assert self.control is not None
@@ -160,64 +203,54 @@ class ConsoleApp:
 
     def start(self) -> None:
         self.window.show()
+        for notice in self.runner.startup_notices:
+            self.window.show_error(notice)
         if self.control is not None:
             tasks.run_task(self._start_control_api(), description="Start the control API",
                            on_error=self.window.show_error)
         if self.runner.show is None:
             self.window.offer_demo(self._load_demo)
-        if self.handoff.rehearsal:
-            log.info("rehearsal mode on", extra={"rehearsal": True})
+        if self.options.rehearsal and self.role.held:
+            tasks.run_task(self.handoff.set_rehearsal(True), description="Rehearsal mode",
+                           on_error=self.window.show_error)
+        for service in (self.role, self.sync, self.clock, self.readiness):
+            service.start()
         self.connection.start()
+        self.background.start()
         log.info("console started", extra={"db": str(self.options.db_path),
-                                           "obs_url": self._endpoint.url})
+                                           "obs_url": self._endpoint.url,
+                                           "stage_role": self.role.held})
 
     async def _load_demo(self) -> str:
         # Through the editor: its executor is the one writer of the show.
         return await self.editor.import_file(show_import.demo_show_path())
 
-    def _on_connection_state(self, state: ConnectionState) -> None:
-        if state is ConnectionState.AUTH_FAILED and not self._password_prompt_open:
-            self.window.show_error(f"OBS refused the password ({self._endpoint.url})")
-            self._ask_password()
-
-    def _ask_password(self) -> None:
-        # open(), not exec(): a nested event loop would stall the asyncio loop.
-        dialog = password_dialog(self.window, self._endpoint.url)
-        self._password_prompt_open = True
-
-        def accepted(password: str) -> None:
-            logs.register_secret(password)
-            tasks.run_task(self.connection.reconnect_with(password),
-                           description="Reconnect to OBS", on_error=self.window.show_error)
-
-        def finished() -> None:
-            self._password_prompt_open = False
-            dialog.deleteLater()
-
-        dialog.textValueSelected.connect(accepted)
-        dialog.finished.connect(finished)
-        dialog.open()
-
     async def close(self) -> None:
         for task in tasks.cancel_all():
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        self.connection.state_changed.disconnect(self._on_connection_state)
         if self.control is not None:
             await self.control.stop()
         self.presenter.stop()
+        await self.countdown.close()
+        await self.readiness.close()
         await self.lower_thirds.close()
+        await self.clock.stop()
+        await self.sync.close()
         self.editor.close()
         self.recorder.close()
         self.switcher.close()
+        self.preflight_service.close()
         await self.mirror.close()
         await self.connection.stop()
-        self.runner.close()
+        await self.background.stop()
+        await self.runner.close()
+        await self.role.close()
+        self.storage.close()
         self.writer.close()
         self.database.conn.close()
         self._delete_window()
         log.info("console stopped")
-
 
     def _delete_window(self) -> None:
         # Qt deletes it on this thread when the loop next runs (run_gui flushes that);

@@ -18,22 +18,41 @@ from typing import Any
 
 
 class AsRunKind(enum.StrEnum):
-    """Known kinds; ``AsRunEntry.kind`` is a plain string so new kinds need no migration."""
+    """Every kind of as-run entry; the values are what the database stores."""
 
+    # The rundown, written by the stage console.
+    TAKE = "take"  # a segment went on air: planned, actual (OBS's instant), deviation
+    BACK = "segment_back"
+    HOLD = "segment_hold"
+    RELEASE = "segment_release"
+    ADD_TIME = "segment_add_time"
+    SKIP = "segment_skip"
+    UNSKIP = "segment_unskip"
+    RESET = "segment_reset"  # the live state was started afresh
+    SHOW_IMPORT = "show_import"  # a schedule replaced the show
+    REHEARSAL = "rehearsal"  # rehearsal mode switched on or off
+    MESSAGE = "message"  # a message to the presenter
+    LOWER_THIRD = "lower_third"  # a take's lower third could not be shown
+    STAGE_ROLE = "stage_role"  # a console took, lost or released the stage role
+    # What OBS confirmed.
     SCENE_CHANGE = "scene_change"
-    TAKE = "take"
-    NOTE = "note"
     CONNECTION = "connection"
     STREAM = "stream"
     RECORD = "record"
+    # Interpretation and audience.
     INTERPRETER = "interpreter"
     VIEWERS = "viewers"
+    NOTE = "note"
+    # Databases from before takes were stamped by OBS: a go-live, written next to
+    # its take. Never written any more.
+    SEGMENT_LIVE = "segment_live"
 
 
 class ConsoleRole(enum.StrEnum):
     STAGE = "stage"
     INTERPRETER = "interpreter"
     PRODUCER = "producer"
+    COMMAND = "command"  # the command line (an import)
 
 
 # Whole words of a key ("obs_password", "obsPassword"), so "author" or "passage" pass.
@@ -73,7 +92,7 @@ def _require_aware(name: str, value: datetime | None) -> None:
 @dataclass(frozen=True)
 class AsRunEntry:
     at_utc: datetime  # when it happened; normalised to UTC
-    kind: str  # an AsRunKind value, or a newer kind
+    kind: AsRunKind
     console: str  # which console instance / machine wrote it
     role: str  # a ConsoleRole value
     segment_id: str | None = None
@@ -87,8 +106,7 @@ class AsRunEntry:
         _require_aware("at_utc", self.at_utc)
         _require_aware("planned", self.planned)
         _require_aware("actual", self.actual)
-        if not self.kind:
-            raise ValueError("as-run kind must not be empty")
+        object.__setattr__(self, "kind", AsRunKind(self.kind))  # a str of a known kind
         secret = _find_secret_key(self.details, "details")
         if secret:
             raise ValueError(f"as-run entries must not carry secrets ({secret})")

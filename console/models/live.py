@@ -36,6 +36,9 @@ class LiveState:
     runs: tuple[SegmentRun, ...] = ()
     hold_started_at: datetime | None = None  # set while the live segment is on hold
     skipped: frozenset[str] = field(default_factory=frozenset)
+    # Rehearsal: takes go to OBS's preview only. Part of the stage's state, so every
+    # console on the show sees it.
+    rehearsal: bool = False
 
     @property
     def live(self) -> SegmentRun | None:
@@ -114,6 +117,15 @@ def skip(state: LiveState, segment_id: str) -> LiveState:
 
 def unskip(state: LiveState, segment_id: str) -> LiveState:
     return replace(state, skipped=state.skipped - {segment_id})
+
+
+def set_rehearsal(state: LiveState, on: bool) -> LiveState:
+    return replace(state, rehearsal=on)
+
+
+def reset(state: LiveState) -> LiveState:
+    """Start the stage afresh (after a rehearsal): nothing ran, nothing skipped."""
+    return LiveState(stage=state.stage, rehearsal=state.rehearsal)
 
 
 def back(state: LiveState) -> LiveState:

@@ -8,9 +8,21 @@ shows what OBS confirmed.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+
+from console.models.obs_events import (
+    ObsEvent,
+    Output,
+    OutputPhase,
+    OutputStateChanged,
+    PreviewSceneChanged,
+    ProgramSceneChanged,
+    SceneListChanged,
+    SceneRenamed,
+    StudioModeChanged,
+    TransitionChanged,
+    TransitionDurationChanged,
+)
 
 
 class ConnectionState(enum.Enum):
@@ -58,12 +70,6 @@ class ObsSnapshot:
         return self.state is ConnectionState.CONNECTED
 
 
-def _scene_list_from(data: Mapping[str, Any]) -> tuple[str, ...]:
-    # OBS lists scenes bottom-up (index 0 is the last one in its UI); show them as OBS's UI does.
-    ordered = sorted(data.get("scenes", []), key=lambda scene: -int(scene.get("sceneIndex", 0)))
-    return tuple(str(scene["sceneName"]) for scene in ordered)
-
-
 def _renamed(scenes: tuple[str, ...], old: str, new: str) -> tuple[str, ...]:
     return tuple(new if name == old else name for name in scenes)
 
@@ -77,82 +83,37 @@ def _rename_refs(snapshot: ObsSnapshot, old: str, new: str) -> ObsSnapshot:
     )
 
 
-def _output_state(data: Mapping[str, Any], previous: OutputState) -> OutputState:
-    output_state = str(data.get("outputState", ""))
-    return replace(
-        previous,
-        active=bool(data.get("outputActive", previous.active)),
-        reconnecting=output_state == "OBS_WEBSOCKET_OUTPUT_RECONNECTING",
-        paused=_paused_after(output_state, previous.paused),
-    )
+def _output_state(event: OutputStateChanged, previous: OutputState) -> OutputState:
+    paused = previous.paused
+    if event.phase is OutputPhase.PAUSED:
+        paused = True
+    elif event.phase in (OutputPhase.RESUMED, OutputPhase.STOPPED):
+        paused = False
+    return replace(previous, active=event.active,
+                   reconnecting=event.phase is OutputPhase.RECONNECTING, paused=paused)
 
 
-def _paused_after(output_state: str, was_paused: bool) -> bool:
-    if output_state == "OBS_WEBSOCKET_OUTPUT_PAUSED":
-        return True
-    if output_state in ("OBS_WEBSOCKET_OUTPUT_RESUMED", "OBS_WEBSOCKET_OUTPUT_STOPPED"):
-        return False
-    return was_paused
-
-
-def apply_event(snapshot: ObsSnapshot, event_type: str, data: Mapping[str, Any]) -> ObsSnapshot:
-    """Fold one obs-websocket event into the snapshot; unknown events change nothing."""
-    match event_type:
-        case "CurrentProgramSceneChanged":
-            return replace(snapshot, program_scene=str(data["sceneName"]))
-        case "CurrentPreviewSceneChanged":
-            return replace(snapshot, preview_scene=str(data["sceneName"]))
-        case "StudioModeStateChanged":
+def apply_event(snapshot: ObsSnapshot, event: ObsEvent) -> ObsSnapshot:
+    """Fold one OBS event into the snapshot; events it does not show change nothing."""
+    match event:
+        case ProgramSceneChanged(scene=scene):
+            return replace(snapshot, program_scene=scene)
+        case PreviewSceneChanged(scene=scene):
+            return replace(snapshot, preview_scene=scene)
+        case StudioModeChanged(enabled=enabled):
             # Either way the preview is unknown until OBS says which scene it is.
-            return replace(snapshot, studio_mode=bool(data["studioModeEnabled"]),
-                           preview_scene=None)
-        case "SceneListChanged":
-            return replace(snapshot, scenes=_scene_list_from(data))
-        case "SceneNameChanged":
-            return _rename_refs(snapshot, str(data["oldSceneName"]), str(data["sceneName"]))
-        case "CurrentSceneTransitionChanged":
-            return replace(snapshot, current_transition=str(data["transitionName"]))
-        case "CurrentSceneTransitionDurationChanged":
-            return replace(snapshot, transition_duration_ms=int(data["transitionDuration"]))
-        case "StreamStateChanged":
-            return replace(snapshot, stream=_output_state(data, snapshot.stream))
-        case "RecordStateChanged":
-            return replace(snapshot, record=_output_state(data, snapshot.record))
+            return replace(snapshot, studio_mode=enabled, preview_scene=None)
+        case SceneListChanged(scenes=scenes):
+            return replace(snapshot, scenes=scenes)
+        case SceneRenamed(old_name=old, new_name=new):
+            return _rename_refs(snapshot, old, new)
+        case TransitionChanged(name=name):
+            return replace(snapshot, current_transition=name)
+        case TransitionDurationChanged(duration_ms=duration):
+            return replace(snapshot, transition_duration_ms=duration)
+        case OutputStateChanged(output=Output.STREAM):
+            return replace(snapshot, stream=_output_state(event, snapshot.stream))
+        case OutputStateChanged(output=Output.RECORD):
+            return replace(snapshot, record=_output_state(event, snapshot.record))
         case _:
             return snapshot
-
-
-def snapshot_from_queries(
-    base: ObsSnapshot,
-    *,
-    version: Mapping[str, Any],
-    scene_list: Mapping[str, Any],
-    studio_mode: Mapping[str, Any],
-    transitions: Mapping[str, Any],
-    current_transition: Mapping[str, Any],
-    stream: Mapping[str, Any],
-    record: Mapping[str, Any],
-) -> ObsSnapshot:
-    """A full snapshot from the answers of the resynchronisation requests."""
-    studio = bool(studio_mode.get("studioModeEnabled", False))
-    preview = scene_list.get("currentPreviewSceneName")
-    return replace(
-        base,
-        obs_version=str(version.get("obsVersion")),
-        websocket_version=str(version.get("obsWebSocketVersion")),
-        scenes=_scene_list_from(scene_list),
-        program_scene=scene_list.get("currentProgramSceneName"),
-        preview_scene=str(preview) if studio and preview else None,
-        studio_mode=studio,
-        transitions=tuple(str(t["transitionName"]) for t in transitions.get("transitions", [])),
-        current_transition=current_transition.get("transitionName"),
-        transition_duration_ms=current_transition.get("transitionDuration"),
-        stream=OutputState(
-            active=bool(stream.get("outputActive")),
-            reconnecting=bool(stream.get("outputReconnecting")),
-        ),
-        record=OutputState(
-            active=bool(record.get("outputActive")),
-            paused=bool(record.get("outputPaused")),
-        ),
-    )

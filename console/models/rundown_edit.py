@@ -25,7 +25,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from console.models.errors import OperatorError
-from console.models.show import Day, Segment, SegmentKind, Show, Speaker
+from console.models.limits import (
+    MAX_NAME,
+    MAX_NOTES,
+    MAX_TITLE,
+    check_duration,
+    check_instant,
+    check_text,
+)
+from console.models.show import Day, Segment, SegmentKind, Session, Show, Speaker
 
 DEFAULT_NEW_DURATION = timedelta(minutes=5)
 NEW_SEGMENT_TITLE = "New segment"
@@ -120,7 +128,7 @@ def update_segment(show: Show, segment_id: str, **changes: Any) -> Show:
 
 
 def set_title(show: Show, segment_id: str, title: str) -> Show:
-    title = title.strip()
+    title = check_text(title, "title", max_length=MAX_TITLE).strip()
     if not title:
         raise RundownEditError("a segment needs a title")
     return update_segment(show, segment_id, title=title)
@@ -129,13 +137,14 @@ def set_title(show: Show, segment_id: str, title: str) -> Show:
 def set_planned_start(show: Show, segment_id: str, start: datetime) -> Show:
     if start.utcoffset() is None:
         raise RundownEditError("the planned start needs a time zone")
-    return update_segment(show, segment_id, planned_start=start)
+    return update_segment(show, segment_id, planned_start=check_instant(start, "planned start"))
 
 
 def set_duration(show: Show, segment_id: str, duration: timedelta) -> Show:
     if duration < timedelta(0):
         raise RundownEditError("a duration cannot be negative")
-    return update_segment(show, segment_id, planned_duration=duration)
+    return update_segment(show, segment_id,
+                          planned_duration=check_duration(duration, "duration"))
 
 
 def set_speakers(show: Show, segment_id: str, speakers: Sequence[Speaker]) -> Show:
@@ -158,7 +167,7 @@ def set_speaker_names(show: Show, segment_id: str, names: Sequence[str],
     known.update({speaker.name: speaker for speaker in segment.speakers})
     speakers: list[Speaker] = []
     for raw in names:
-        name = raw.strip()
+        name = check_text(raw, "speaker", max_length=MAX_NAME).strip()
         if not name:
             continue
         try:
@@ -169,7 +178,8 @@ def set_speaker_names(show: Show, segment_id: str, names: Sequence[str],
 
 
 def set_scene(show: Show, segment_id: str, scene: str | None) -> Show:
-    return update_segment(show, segment_id, scene=(scene or "").strip() or None)
+    scene = check_text(scene or "", "scene", max_length=MAX_NAME).strip()
+    return update_segment(show, segment_id, scene=scene or None)
 
 
 def set_kind(show: Show, segment_id: str, kind: SegmentKind) -> Show:
@@ -181,6 +191,7 @@ def set_hard_start(show: Show, segment_id: str, hard_start: bool) -> Show:
 
 
 def set_notes(show: Show, segment_id: str, notes: str) -> Show:
+    notes = check_text(notes, "notes", max_length=MAX_NOTES, multiline=True)
     return update_segment(show, segment_id, notes=notes)
 
 
@@ -282,3 +293,24 @@ def _move_one(show: Show, segment_id: str, step: int) -> Show:
 
     return _with_day(show, place.stage, place.day, day_fn)
 
+
+
+def session_of(show: Show, segment_id: str) -> Session:
+    place = locate(show, segment_id)
+    return show.stages[place.stage].days[place.day].sessions[place.session]
+
+
+def delete_session(show: Show, segment_id: str, live_segment_id: str | None) -> Show:
+    """Remove the session holding ``segment_id``, with all its segments; a session with
+    the live segment cannot be removed."""
+    place = locate(show, segment_id)
+    session = session_of(show, segment_id)
+    if live_segment_id is not None and any(s.id == live_segment_id for s in session.segments):
+        raise RundownEditError(f"the session {session.title!r} has the live segment and "
+                               "cannot be deleted: take a segment of another session first")
+
+    def day_fn(day: Day) -> Day:
+        return replace(day, sessions=(*day.sessions[:place.session],
+                                      *day.sessions[place.session + 1:]))
+
+    return _with_day(show, place.stage, place.day, day_fn)

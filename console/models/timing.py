@@ -11,10 +11,10 @@ by wall clock). **Every datetime in the result is in UTC**; convert for display.
 Comparing the results is then safe too (two datetimes in the same zone compare
 by wall clock, ignoring ``fold``).
 
-Speed: what depends on the stage alone, and each run's times in UTC, are kept in
-small caches keyed by object identity (the objects are immutable and the caches
-hold them), so a recomputation with a new ``now`` redoes only the sweep. The
-result is the same with or without them.
+Speed: what depends on the stage alone is worked out once by :func:`plan_stage`
+(a :class:`StagePlan`); the console's stage clock keeps it until the show changes
+and recomputes only the sweep on each tick. ``compute_timing`` also takes a plain
+:class:`Stage` and plans it on the spot.
 
 Rules (the running order is the stage's days, sessions, segments order; nothing
 is re-sorted by date):
@@ -68,10 +68,12 @@ __all__ = [
     "SegmentStatus",
     "SegmentTiming",
     "SessionTiming",
+    "StagePlan",
     "StageTiming",
     "TimerPhase",
     "compute_timing",
     "phase_of",
+    "plan_stage",
 ]
 
 _ZERO = timedelta(0)
@@ -168,7 +170,8 @@ class _Sweep:
 
     def _ran(self, seg: Segment, run: SegmentRun, planned_end: datetime) -> _Times:
         duration_s = seg.planned_duration.total_seconds()
-        start, ended = _run_times(run)
+        start = _utc(run.started_at, "started_at")
+        ended = None if run.ended_at is None else _utc(run.ended_at, "ended_at")
         if run is self.live_run:
             self.live = live = _live_timing(seg, run, self.live_state, self.now)
             end = live.projected_end
@@ -206,47 +209,14 @@ _Times = tuple[SegmentStatus, datetime | None, datetime | None, datetime | None,
 
 
 def _new_segment_timing(planned: _PlannedSegment, times: _Times) -> SegmentTiming:
-    """``SegmentTiming(...)`` at half the cost (a frozen dataclass's ``__init__`` sets
-    each field through ``object.__setattr__``; this sets the instance dict at once).
-    A 2,000-segment stage builds 2,000 of these per recomputation."""
-    timing: SegmentTiming = _new_object(SegmentTiming)
     seg, index, day_index, session_index, planned_start, planned_end = planned
     status, actual_start, actual_end, start, end, over_under, effect = times
-    _set_attr(timing, "__dict__", {
-        "segment_id": seg.id, "index": index, "day_index": day_index,
-        "session_index": session_index, "status": status, "hard_start": seg.hard_start,
-        "planned_start": planned_start, "planned_end": planned_end,
-        "actual_start": actual_start, "actual_end": actual_end,
-        "projected_start": start, "projected_end": end,
-        "over_under_s": over_under, "schedule_effect_s": effect,
-    })
-    return timing
-
-
-def _run_times(run: SegmentRun) -> tuple[datetime, datetime | None]:
-    """The run's start and end in UTC, from a cache keyed by the run's identity: a
-    recomputation mostly sees the same (immutable) runs as the one before."""
-    cached = _RUN_TIMES.get(id(run))
-    if cached is not None and cached[0] is run:
-        return cached[1], cached[2]
-    start = _utc(run.started_at, "started_at")
-    end = None if run.ended_at is None else _utc(run.ended_at, "ended_at")
-    if len(_RUN_TIMES) >= _RUN_TIMES_KEPT:
-        _RUN_TIMES.clear()
-    _RUN_TIMES[id(run)] = (run, start, end)  # holds the run: its id cannot be reused
-    return start, end
-
-
-def _forget() -> None:
-    """Empty the caches (for the benchmark's first-call figure)."""
-    _PLANS.clear()
-    _RUN_TIMES.clear()
-
-
-_RUN_TIMES: dict[int, tuple[SegmentRun, datetime, datetime | None]] = {}
-_RUN_TIMES_KEPT = 50_000
-_new_object = object.__new__
-_set_attr = object.__setattr__
+    return SegmentTiming(
+        segment_id=seg.id, index=index, day_index=day_index, session_index=session_index,
+        status=status, hard_start=seg.hard_start, planned_start=planned_start,
+        planned_end=planned_end, actual_start=actual_start, actual_end=actual_end,
+        projected_start=start, projected_end=end, over_under_s=over_under,
+        schedule_effect_s=effect)
 
 
 class _PlannedSegment(NamedTuple):
@@ -259,24 +229,17 @@ class _PlannedSegment(NamedTuple):
 
 
 @dataclass(frozen=True)
-class _Plan:
-    """What depends on the stage alone, worked out once per Stage object."""
+class StagePlan:
+    """What depends on the stage alone: its running order in UTC. Make one with
+    :func:`plan_stage` whenever the stage changes, and reuse it for every ``now``."""
 
+    stage: Stage
     segments: tuple[_PlannedSegment, ...]
     position: Mapping[str, int]  # segment id -> running-order index
     days: tuple[tuple[date, tuple[tuple[str, int, int], ...]], ...]  # sessions: title, slice
 
 
-_PLANS: dict[int, tuple[Stage, _Plan]] = {}
-_PLANS_KEPT = 8
-
-
-def _plan_of(stage: Stage) -> _Plan:
-    """The stage's plan, from a small cache keyed by the Stage object's identity (it is
-    immutable; the cache holds a reference, so the identity cannot be reused)."""
-    cached = _PLANS.get(id(stage))
-    if cached is not None and cached[0] is stage:
-        return cached[1]
+def plan_stage(stage: Stage) -> StagePlan:
     segments: list[_PlannedSegment] = []
     days = []
     for day_index, day in enumerate(stage.days):
@@ -289,14 +252,11 @@ def _plan_of(stage: Stage) -> _Plan:
                                                 start, start + seg.planned_duration))
             sessions.append((session.title, first, len(segments)))
         days.append((day.date, tuple(sessions)))
-    plan = _Plan(tuple(segments), {p.segment.id: p.position for p in segments}, tuple(days))
-    while len(_PLANS) >= _PLANS_KEPT:
-        del _PLANS[next(iter(_PLANS))]
-    _PLANS[id(stage)] = (stage, plan)
-    return plan
+    return StagePlan(stage, tuple(segments), {p.segment.id: p.position for p in segments},
+                     tuple(days))
 
 
-def _spans(timings: tuple[SegmentTiming, ...], plan: _Plan) -> tuple[DayTiming, ...]:
+def _spans(timings: tuple[SegmentTiming, ...], plan: StagePlan) -> tuple[DayTiming, ...]:
     days = []
     for day_index, (day_date, sessions) in enumerate(plan.days):
         session_timings = []
@@ -315,10 +275,10 @@ def _spans(timings: tuple[SegmentTiming, ...], plan: _Plan) -> tuple[DayTiming, 
     return tuple(days)
 
 
-def compute_timing(stage: Stage, live: LiveState, now: datetime) -> StageTiming:
+def compute_timing(stage: Stage | StagePlan, live: LiveState, now: datetime) -> StageTiming:
     """Where ``stage`` stands at ``now`` given what ``live`` says happened."""
     now = _utc(now, "now")
-    plan = _plan_of(stage)
+    plan = stage if isinstance(stage, StagePlan) else plan_stage(stage)
     sweep = _Sweep(live, now, plan.position)
     timings: list[SegmentTiming] = []
     day_index = -1
@@ -335,7 +295,7 @@ def compute_timing(stage: Stage, live: LiveState, now: datetime) -> StageTiming:
         if last.actual_end is not None:
             drift = last.actual_end - last.planned_end
     return StageTiming(
-        stage=stage.name, now=now, live=sweep.live, next_segment_id=sweep.next_id,
+        stage=plan.stage.name, now=now, live=sweep.live, next_segment_id=sweep.next_id,
         drift_s=0.0 if drift is None else drift.total_seconds(),
         next_hard_start=sweep.next_hard, segments=segments, days=_spans(segments, plan),
         _by_id=plan.position,

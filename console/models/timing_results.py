@@ -42,7 +42,7 @@ class LiveTiming:
     projected_end: datetime  # UTC: started_at + allowed + held, or now once over
 
 
-@dataclass(frozen=True)  # no slots: see timing._new_segment_timing
+@dataclass(frozen=True, slots=True)
 class SegmentTiming:
     """One segment in running order. Every datetime is UTC."""
 

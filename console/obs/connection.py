@@ -8,7 +8,7 @@ are handed to the loop with ``call_soon_threadsafe``.
 Signals (psygnal, emitted on the event loop's thread):
     state_changed(ConnectionState): the connection moved to another state.
     connected(): a session was identified; listeners resynchronise now.
-    event(str, dict): an obs-websocket event (type, data).
+    event(ObsEvent): an OBS event, typed (``console.models.obs_events``).
     heartbeat(float): a heartbeat round trip in milliseconds.
 """
 
@@ -21,10 +21,12 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from psygnal import Signal
 
+from console.models.obs_events import ExitStarted, ObsEvent
 from console.models.obs_state import ConnectionState
 from console.obs.endpoint import ObsEndpoint
 from console.obs.errors import (
@@ -38,6 +40,7 @@ from console.obs.errors import (
     ObsUnsupported,
     ServerClosed,
 )
+from console.obs.events import parse_event
 from console.obs.session import EventSubscriptions, ObsSession
 
 log = logging.getLogger(__name__)
@@ -59,7 +62,7 @@ class ObsConnection:
 
     state_changed = Signal(ConnectionState)
     connected = Signal()
-    event = Signal(str, dict)
+    event = Signal(ObsEvent)
     heartbeat = Signal(float)
 
     def __init__(
@@ -221,8 +224,9 @@ class ObsConnection:
                 lost.set()
             _call_soon(loop, record)
 
-        def on_event(event_type: str, data: dict[str, Any]) -> None:
-            _call_soon(loop, self._dispatch_event, event_type, data)
+        def on_event(event_type: str, data: dict[str, Any], received_at: datetime) -> None:
+            event = parse_event(event_type, data, received_at)  # on the reader thread
+            _call_soon(loop, self._dispatch_event, event)
 
         timeout = self.settings.connect_timeout_s
         open_future = executor.submit(
@@ -295,11 +299,11 @@ class ObsConnection:
         if executor is not None:
             executor.shutdown(wait=wait, cancel_futures=True)
 
-    def _dispatch_event(self, event_type: str, data: dict[str, Any]) -> None:
-        if event_type == "ExitStarted" and self._lost is not None and not self._lost.is_set():
+    def _dispatch_event(self, event: ObsEvent) -> None:
+        if isinstance(event, ExitStarted) and self._lost is not None and not self._lost.is_set():
             self._loss_reasons.append(ObsConnectionLost("OBS is shutting down"))
             self._lost.set()
-        self.event.emit(event_type, data)
+        self.event.emit(event)
 
     # -- state ---------------------------------------------------------------
 

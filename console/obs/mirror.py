@@ -14,20 +14,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Mapping
 from dataclasses import replace
 from typing import Any
 
 from psygnal import Signal
 
-from console.models.obs_state import (
-    ConnectionState,
-    ObsSnapshot,
-    apply_event,
-    snapshot_from_queries,
-)
+from console.models.obs_events import ObsEvent, StudioModeChanged
+from console.models.obs_state import ConnectionState, ObsSnapshot, OutputState, apply_event
 from console.obs.connection import ObsConnection
 from console.obs.errors import ObsError
+from console.obs.events import MalformedEvent, scene_names
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +48,7 @@ class ObsMirror:
     def __init__(self, connection: ObsConnection) -> None:
         self.connection = connection
         self._snapshot = ObsSnapshot()
-        self._during_resync: list[tuple[str, dict[str, Any]]] | None = None
+        self._during_resync: list[ObsEvent] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._synced_once = False
         connection.state_changed.connect(self._on_state)
@@ -84,9 +81,14 @@ class ObsMirror:
             return
         finally:
             buffered, self._during_resync = self._during_resync or [], None
-        fresh = snapshot_from_queries(self._snapshot, version=self.connection.version, **answers)
-        for event_type, data in buffered:
-            fresh = apply_event(fresh, event_type, data)
+        try:
+            fresh = snapshot_from_queries(self._snapshot, version=self.connection.version,
+                                          **answers)
+        except MalformedEvent as error:
+            log.error("OBS answered the resynchronisation with something unreadable: %s", error)
+            return
+        for event in buffered:
+            fresh = apply_event(fresh, event)
         self._publish(fresh)
         self._synced_once = True
         self.synced.emit(fresh)
@@ -117,11 +119,11 @@ class ObsMirror:
         error = None if state is ConnectionState.CONNECTED else self.connection.last_error
         self._publish(replace(self._snapshot, state=state, error=error))
 
-    def _on_event(self, event_type: str, data: dict[str, Any]) -> None:
+    def _on_event(self, event: ObsEvent) -> None:
         if self._during_resync is not None:
-            self._during_resync.append((event_type, data))
-        self._publish(apply_event(self._snapshot, event_type, data))
-        if event_type == "StudioModeStateChanged" and data.get("studioModeEnabled"):
+            self._during_resync.append(event)
+        self._publish(apply_event(self._snapshot, event))
+        if isinstance(event, StudioModeChanged) and event.enabled:
             # OBS picks the preview scene itself and announces it with no event of its own.
             self._spawn(self._fetch_preview(), "obs-preview")
 
@@ -147,3 +149,46 @@ class ObsMirror:
         if snapshot != self._snapshot:
             self._snapshot = snapshot
             self.changed.emit(snapshot)
+
+
+def snapshot_from_queries(
+    base: ObsSnapshot,
+    *,
+    version: Mapping[str, Any],
+    scene_list: Mapping[str, Any],
+    studio_mode: Mapping[str, Any],
+    transitions: Mapping[str, Any],
+    current_transition: Mapping[str, Any],
+    stream: Mapping[str, Any],
+    record: Mapping[str, Any],
+) -> ObsSnapshot:
+    """A full snapshot from the answers of the resynchronisation requests."""
+    studio = bool(studio_mode.get("studioModeEnabled", False))
+    preview = scene_list.get("currentPreviewSceneName")
+    program = scene_list.get("currentProgramSceneName")
+    duration = current_transition.get("transitionDuration")
+    return replace(
+        base,
+        obs_version=str(version.get("obsVersion")),
+        websocket_version=str(version.get("obsWebSocketVersion")),
+        scenes=scene_names(scene_list),
+        program_scene=str(program) if program else None,
+        preview_scene=str(preview) if studio and preview else None,
+        studio_mode=studio,
+        transitions=tuple(str(t.get("transitionName")) for t in transitions.get("transitions", [])
+                          if isinstance(t, Mapping)),
+        current_transition=_optional_text(current_transition.get("transitionName")),
+        transition_duration_ms=duration if isinstance(duration, int) else None,
+        stream=OutputState(
+            active=bool(stream.get("outputActive")),
+            reconnecting=bool(stream.get("outputReconnecting")),
+        ),
+        record=OutputState(
+            active=bool(record.get("outputActive")),
+            paused=bool(record.get("outputPaused")),
+        ),
+    )
+
+
+def _optional_text(value: object) -> str | None:
+    return value if isinstance(value, str) else None

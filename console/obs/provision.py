@@ -12,6 +12,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from psygnal import Signal
+
+from console.models.obs_events import ObsEvent, ResourcesChanged, SceneListChanged, SceneRenamed
+from console.models.obs_state import ConnectionState
 from console.models.preflight import (
     LOWER_THIRD_SOURCES,
     LOWER_THIRD_TEXT_KIND,
@@ -253,13 +257,33 @@ class _Builder:
 
 class ObsPreflightService:
     """The preflight panel's service for one live OBS: check and provision the show
-    that ``show()`` returns now (it may change between calls)."""
+    that ``show()`` returns now (it may change between calls).
+
+    Signals (psygnal, on the event loop's thread):
+        stale(): what OBS has may have changed (scenes, inputs, collection, a
+            reconnection): check again.
+    """
+
+    stale = Signal()
 
     def __init__(self, connection: ObsConnection, show: Callable[[], Show | None],
                  stage: str | None = None) -> None:
         self.connection = connection
         self._show = show
         self.stage = stage
+        connection.event.connect(self._on_event)
+        connection.state_changed.connect(self._on_state)
+
+    def close(self) -> None:
+        self.connection.event.disconnect(self._on_event)
+        self.connection.state_changed.disconnect(self._on_state)
+
+    def _on_event(self, event: ObsEvent) -> None:
+        if isinstance(event, ResourcesChanged | SceneListChanged | SceneRenamed):
+            self.stale.emit()
+
+    def _on_state(self, _state: ConnectionState) -> None:
+        self.stale.emit()
 
     async def check(self) -> list[MissingItem]:
         show = self._show()

@@ -21,6 +21,7 @@ import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import websocket
@@ -50,7 +51,8 @@ def _silence_obsws_logger() -> None:
 
 _silence_obsws_logger()
 
-EventHandler = Callable[[str, dict[str, Any]], None]
+# (eventType, eventData, when the frame arrived, UTC)
+EventHandler = Callable[[str, dict[str, Any], datetime], None]
 ClosedHandler = Callable[[ObsError], None]
 
 RPC_VERSION = 1
@@ -222,9 +224,12 @@ class ObsSession:
         try:
             while True:
                 message = receive(self._events.ws)
+                received_at = datetime.now(UTC)  # here, not when the busy loop gets to it
                 if message.get("op") == OP_EVENT:
                     body = message.get("d", {})
-                    self._on_event(str(body.get("eventType")), body.get("eventData") or {})
+                    data = body.get("eventData")
+                    self._on_event(str(body.get("eventType")),
+                                   data if isinstance(data, dict) else {}, received_at)
         except ObsError as error:
             reason = error
         except Exception as error:  # a bug must end the session visibly, never silently

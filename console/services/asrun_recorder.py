@@ -6,34 +6,20 @@ merely asked for.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
-from console.models.asrun import AsRunEntry, AsRunKind, ConsoleRole
+from console.models.asrun import AsRunKind
 from console.models.obs_state import ObsSnapshot
 from console.obs.mirror import ObsMirror
-from console.store.asrun import AsRunWriter
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+from console.services.asrun_log import AsRunLog
 
 
 class AsRunRecorder:
     """Turns snapshot changes of one OBS into as-run entries."""
 
-    def __init__(
-        self, mirror: ObsMirror, writer: AsRunWriter, console_name: str,
-        role: ConsoleRole = ConsoleRole.STAGE, clock: Clock = utc_now,
-    ) -> None:
+    def __init__(self, mirror: ObsMirror, asrun: AsRunLog) -> None:
         self._mirror = mirror
-        self._writer = writer
-        self._console = console_name
-        self._role = role
-        self._clock = clock
+        self._asrun = asrun
         self._last = mirror.snapshot
         mirror.changed.connect(self._on_changed)
 
@@ -58,8 +44,5 @@ class AsRunRecorder:
             self._record(AsRunKind.RECORD, obs=obs, active=snapshot.record.active)
 
     def _record(self, kind: AsRunKind, **details: Any) -> None:
-        now = self._clock()
-        self._writer.append(AsRunEntry(
-            at_utc=now, kind=kind.value, console=self._console, role=self._role.value,
-            actual=now, details={key: value for key, value in details.items() if value is not None},
-        ))
+        now = self._asrun.clock()
+        self._asrun.record(kind, at=now, actual=now, **details)

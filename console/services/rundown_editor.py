@@ -9,8 +9,10 @@ hands it to the :class:`ShowRunner` (``set_show``, which emits ``show_changed``)
 Undo and redo keep (before, after) pairs. An undo is refused when the show was
 replaced behind the editor's back (an import): the pair no longer applies.
 
-Imports go through the same executor (:meth:`import_file`), so an import and an
-edit never race on the database; an import clears the undo history.
+Imports go through the same executor (:meth:`read_schedule` then
+:meth:`save_import`, or :meth:`import_file`), so an import and an edit never race
+on the database; an import clears the undo history. An import over a show with a
+live segment is refused unless the caller confirmed it (``replace_live``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from console.formats.schedule_build import ImportedShow
 from console.models.rundown_edit import RundownEditError
 from console.models.show import Show
 from console.services import show_import
@@ -52,9 +55,11 @@ class _Step:
 class RundownEditor:
     """Applies edits to the runner's show, saves each at once, keeps undo/redo history."""
 
-    def __init__(self, runner: ShowRunner, db_path: Path) -> None:
+    def __init__(self, runner: ShowRunner, db_path: Path,
+                 author: show_import.ImportAuthor) -> None:
         self._runner = runner
         self._db_path = db_path
+        self._author = author
         self._executor = concurrent.futures.ThreadPoolExecutor(
             1, thread_name_prefix="rundown-editor")
         self._db: sqlite_utils.Database | None = None  # owned by the executor thread
@@ -128,17 +133,31 @@ class RundownEditor:
             log.info("rundown edit redone", extra={"edit": step.description})
             return step.after
 
-    async def import_file(self, path: Path, file_format: str = show_import.AUTO) -> str:
-        """Import a schedule file (replacing the show), load it into the runner; return
-        the importer's summary. Raises ``ShowImportError`` with the importer's message."""
+    async def read_schedule(self, path: Path, file_format: str = show_import.AUTO
+                            ) -> ImportedShow:
+        """Read a schedule file (off the loop); nothing is saved yet."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, show_import.read_schedule, path,
+                                          file_format)
+
+    async def save_import(self, imported: ImportedShow, source: str, *,
+                          replace_live: bool = False) -> str:
+        """Make ``imported`` the show (replacing it), load it into the runner; return the
+        summary. Raises ``ShowImportError`` (nothing changed) when it cannot."""
         async with self._busy:
             loop = asyncio.get_running_loop()
             summary, show = await loop.run_in_executor(
-                self._executor, self._import_on_thread, path, file_format)
+                self._executor, self._save_import_on_thread, imported, source, replace_live)
             self._undo.clear()
             self._redo.clear()
             self._runner.set_show(show)
             return summary.describe()
+
+    async def import_file(self, path: Path, file_format: str = show_import.AUTO, *,
+                          replace_live: bool = False) -> str:
+        """Read and import a schedule file in one go; return the importer's summary."""
+        imported = await self.read_schedule(path, file_format)
+        return await self.save_import(imported, str(path), replace_live=replace_live)
 
     def close(self) -> None:
         """Wait for pending saves, close the connection and stop the executor thread."""
@@ -174,14 +193,16 @@ class RundownEditor:
         return self._db
 
     def _save_on_thread(self, show: Show) -> None:
-        save_show(self._connection(), show)
+        save_show(self._connection(), show, self._author.signature)
 
-    def _import_on_thread(self, path: Path, file_format: str
-                          ) -> tuple[show_import.ImportSummary, Show]:
-        summary = show_import.import_show_file(path, self._db_path, file_format)
+    def _save_import_on_thread(self, imported: ImportedShow, source: str, replace_live: bool
+                               ) -> tuple[show_import.ImportSummary, Show]:
+        summary = show_import.save_imported_show(
+            imported.show, self._db_path, imported.notes, source=source,
+            replace_live=replace_live, author=self._author)
         show = load_show(self._connection())
         if show is None:  # the importer just saved one
-            raise show_import.ShowImportError(f"{path}: the imported show could not be read")
+            raise show_import.ShowImportError(f"{source}: the imported show could not be read")
         return summary, show
 
     def _close_db(self) -> None:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+
+import sqlite_utils
 
 from console import paths
 from console.formats.console_json import ShowFormatError, load_show_json
@@ -23,10 +29,14 @@ from console.formats.frab_xml import read_frab_xml
 from console.formats.ical import read_ical
 from console.formats.schedule_build import ImportedShow, ImportOptions, option_zone
 from console.formats.schedule_json import read_schedule_json
+from console.models.asrun import AsRunEntry, AsRunKind, ConsoleRole
 from console.models.errors import OperatorError
+from console.models.import_impact import import_impact
 from console.models.show import Show, ShowCounts, count_show
-from console.store.database import StoreError, open_database
-from console.store.shows import load_show, save_show
+from console.store.asrun import insert_entry
+from console.store.database import StoreError, database_file, open_database, write_transaction
+from console.store.live_state import live_segments
+from console.store.shows import load_show, write_show
 
 AUTO = "auto"
 
@@ -105,15 +115,42 @@ def read_show_file(path: Path, file_format: str = AUTO) -> Show:
     return read_schedule(path, file_format).show
 
 
-def save_imported_show(show: Show, db_path: Path,
-                       notes: tuple[str, ...] = ()) -> ImportSummary:
-    """Replace the show stored in ``db_path`` (created if missing) with ``show``."""
+@dataclass(frozen=True)
+class ImportAuthor:
+    """Who imports: signs the show's revision and the as-run row."""
+
+    console: str  # the console name, or the command line's description
+    role: ConsoleRole
+    signature: str  # unique to this process (other consoles reload what they did not sign)
+
+    @classmethod
+    def command_line(cls) -> ImportAuthor:
+        where = f"the import command on {socket.gethostname()} (PID {os.getpid()})"
+        return cls(where, ConsoleRole.COMMAND, where)
+
+
+class LiveSegmentInTheWay(ShowImportError):
+    """The show has a live segment and the import was not told to replace it."""
+
+
+def save_imported_show(show: Show, db_path: Path, notes: tuple[str, ...] = (), *,
+                       source: str = "", replace_live: bool = False,
+                       author: ImportAuthor | None = None) -> ImportSummary:
+    """Replace the show stored in ``db_path`` (created if missing) with ``show``, and write
+    the as-run ``show_import`` row in the same transaction.
+
+    Refused (:class:`LiveSegmentInTheWay`, nothing changed) while a stage has a live
+    segment, unless ``replace_live``: the message names what would be lost.
+    """
+    author = author or ImportAuthor.command_line()
     try:
         db = open_database(db_path)
     except StoreError as error:
         raise ShowImportError(str(error)) from error
     try:
-        save_show(db, show)
+        _replace_show(db, show, source, replace_live, author)
+    except sqlite3.Error as error:
+        raise ShowImportError(f"{db_path}: could not save the show: {error}") from error
     except StoreError as error:
         raise ShowImportError(str(error)) from error
     finally:
@@ -122,16 +159,46 @@ def save_imported_show(show: Show, db_path: Path,
                          database=db_path.absolute(), notes=notes)
 
 
+def _replace_show(db: sqlite_utils.Database, show: Show, source: str, replace_live: bool,
+                  author: ImportAuthor) -> None:
+    now = datetime.now(UTC)
+    with write_transaction(db):  # the live check, the show and its as-run row: all or nothing
+        try:
+            current = load_show(db)
+        except StoreError:
+            current = None  # unreadable: the import is what repairs it
+        live = live_segments(db)
+        live_id = next(iter(live.values()), None)
+        impact = import_impact(current, show, live_id)
+        if live and not replace_live:
+            raise LiveSegmentInTheWay(
+                f"{database_file(db)}: a segment is live ({impact.live_title!r}); importing "
+                f"replaces the show. {impact.describe()} Give --replace-live to import anyway.")
+        write_show(db, show, author.signature, now)
+        insert_entry(db, AsRunEntry(
+            at_utc=now, kind=AsRunKind.SHOW_IMPORT, console=author.console,
+            role=author.role.value, segment_id=live_id, details={
+                "file": source, "show": show.name,
+                "replaced": current.name if current else None,
+                "segments": count_show(show).segments, "removed": len(impact.removed),
+                "live_kept": impact.live_kept if live_id else None,
+                "replace_live": replace_live or None}))
+
+
 def import_show_file(path: Path, db_path: Path, file_format: str = AUTO,
-                     options: ImportOptions | None = None) -> ImportSummary:
+                     options: ImportOptions | None = None, *, replace_live: bool = False,
+                     author: ImportAuthor | None = None) -> ImportSummary:
     # Read the whole file first: a bad file must not touch (or even create) the database.
     imported = read_schedule(path, file_format, options)
-    return save_imported_show(imported.show, db_path, imported.notes)
+    return save_imported_show(imported.show, db_path, imported.notes, source=str(path),
+                              replace_live=replace_live, author=author)
 
 
-def import_demo(db_path: Path) -> ImportSummary:
+def import_demo(db_path: Path, *, replace_live: bool = False,
+                author: ImportAuthor | None = None) -> ImportSummary:
     """Import the bundled demo show, Bridges 2026."""
-    return import_show_file(demo_show_path(), db_path, CONSOLE_JSON)
+    return import_show_file(demo_show_path(), db_path, CONSOLE_JSON,
+                            replace_live=replace_live, author=author)
 
 
 def load_stored_show(db_path: Path) -> Show:

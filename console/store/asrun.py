@@ -14,7 +14,7 @@ import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlite_utils
 
-from console.models.asrun import AsRunEntry
+from console.models.asrun import AsRunEntry, AsRunKind
 from console.store.database import StoreError, open_database, write_transaction
 
 log = logging.getLogger(__name__)
@@ -35,10 +35,11 @@ _INSERT = (f"INSERT INTO asrun ({', '.join(_COLUMNS)}) "
 # After a failed commit (disk full, locked too long), wait before trying the same rows
 # again, longer each time, so a lasting fault does not flood the log.
 _RETRY_DELAY_S = 0.5
-_MAX_RETRY_DELAY_S = 8.0
+_MAX_RETRY_DELAY_S = 2.0
 _STOP = object()
 
 Row = tuple[Any, ...]
+StatusCallback = Callable[[str | None], None]
 
 
 def _utc_text(value: datetime | None) -> str | None:
@@ -52,6 +53,12 @@ def entry_row(entry: AsRunEntry) -> Row:
             entry.language, entry.console, entry.role, entry.details_json())
 
 
+def insert_entry(db: sqlite_utils.Database, entry: AsRunEntry) -> None:
+    """Append one entry on ``db``, inside the caller's transaction (so a change and its
+    as-run row commit together, or neither does)."""
+    db.conn.execute(_INSERT, entry_row(entry))
+
+
 @dataclass(frozen=True)
 class WriterStats:
     rows_committed: int
@@ -62,7 +69,11 @@ class WriterStats:
 class AsRunWriter:
     """Owns a connection on its own thread; ``append`` from any thread never blocks."""
 
-    def __init__(self, path: Path, *, batch_size: int = 500, start_timeout: float = 30.0):
+    def __init__(self, path: Path, *, batch_size: int = 500, start_timeout: float = 30.0,
+                 on_status: StatusCallback | None = None):
+        """``on_status(error)`` is called on the writer thread when commits start failing
+        (with why) and when they succeed again (with None)."""
+        self._on_status = on_status
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         self._path = path
@@ -230,27 +241,47 @@ class AsRunWriter:
             with write_transaction(db):
                 db.conn.executemany(_INSERT, rows)
         except sqlite3.Error as error:
-            log.error("as-run writer could not commit %d rows: %s", len(rows), error)
             with self._committed_cond:
+                first = self._error is None or str(self._error) != str(error)
                 self._error = error
                 self._committed_cond.notify_all()
+            if first:  # once per kind of failure: the retries would flood the log
+                log.error("as-run writer could not commit %d rows (it keeps them and "
+                          "retries): %s", len(rows), error)
+                self._report(f"{self._path}: the as-run log cannot be written: {error}")
             return False
         with self._committed_cond:
+            recovered = self._error is not None
             self._error = None
             self._committed += len(rows)
             self._batches += 1
             self._largest = max(self._largest, len(rows))
             self._committed_cond.notify_all()
+        if recovered:
+            log.info("as-run writer committed again")
+            self._report(None)
         return True
+
+    def _report(self, error: str | None) -> None:
+        if self._on_status is not None:
+            try:
+                self._on_status(error)
+            except Exception:  # the writer thread must survive a listener's bug
+                log.exception("as-run writer status listener failed")
 
 
 def _entry(row: dict[str, Any]) -> AsRunEntry:
     def parse(value: str | None) -> datetime | None:
         return None if value is None else datetime.fromisoformat(value)
 
+    try:
+        kind = AsRunKind(row["kind"])
+    except ValueError:
+        raise StoreError(f"as-run row {row['id']} has the kind {row['kind']!r}, unknown to "
+                         "this console; use a newer version to read this log") from None
     return AsRunEntry(
         at_utc=datetime.fromisoformat(row["at_utc"]),
-        kind=row["kind"],
+        kind=kind,
         segment_id=row["segment_id"],
         planned=parse(row["planned"]),
         actual=parse(row["actual"]),

@@ -124,8 +124,42 @@ def _schema_v2(db: sqlite_utils.Database) -> None:
     )
 
 
+def _schema_v3(db: sqlite_utils.Database) -> None:
+    """Several consoles on one database: revisions to follow each other's changes, the
+    stage role lock, and a place for live states set aside because they were unreadable."""
+    statements = (
+        # One row per thing another console may need to reload ("show", "live:<stage>"):
+        # bumped in the same transaction as the change, signed by who made it.
+        """CREATE TABLE revision (
+            name TEXT PRIMARY KEY,
+            value INTEGER NOT NULL,
+            saved_by TEXT NOT NULL,
+            saved_at TEXT NOT NULL
+        )""",
+        # At most one console holds the stage role; it proves it is alive by its heartbeat.
+        """CREATE TABLE stage_role (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            instance TEXT NOT NULL,
+            console TEXT NOT NULL,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            acquired_at TEXT NOT NULL,
+            heartbeat_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE live_state_set_aside (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            stage TEXT NOT NULL,
+            state TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            set_aside_at TEXT NOT NULL
+        )""",
+    )
+    for statement in statements:
+        db.execute(statement)
+
+
 # Append only; never edit a migration that has shipped. Version n = MIGRATIONS[n - 1].
-MIGRATIONS: tuple[Migration, ...] = (_schema_v1, _schema_v2)
+MIGRATIONS: tuple[Migration, ...] = (_schema_v1, _schema_v2, _schema_v3)
 
 
 def database_file(db: sqlite_utils.Database) -> str:

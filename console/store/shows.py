@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from console.models.errors import InvalidValue
+from console.models.limits import MAX_DURATION, check_instant
 from console.models.show import Day, Segment, SegmentKind, Session, Show, Speaker, Stage
+from console.store import revisions
 from console.store.database import StoreError, database_file, write_transaction
 
 SHOW_ID = 1
+MAX_DURATION_S = MAX_DURATION.total_seconds()
 # Children before parents, so the deletes work without relying on ON DELETE CASCADE.
 _SHOW_TABLES = ("speaker", "segment", "session", "day", "stage", "show")
 
@@ -71,13 +75,25 @@ def _insert_show(db: sqlite_utils.Database, show: Show) -> None:
                         })
 
 
-def save_show(db: sqlite_utils.Database, show: Show) -> None:
-    """Replace the stored show with ``show`` in one transaction (all or nothing)."""
+def write_show(db: sqlite_utils.Database, show: Show, saved_by: str,
+               saved_at: datetime | None = None) -> None:
+    """Replace the stored show, inside the caller's write transaction."""
+    for table in _SHOW_TABLES:
+        db.execute(f"DELETE FROM {table}")
+    _insert_show(db, show)
+    revisions.bump(db, revisions.SHOW, saved_by, saved_at or datetime.now(UTC))
+
+
+def save_show(db: sqlite_utils.Database, show: Show, saved_by: str = "",
+              saved_at: datetime | None = None) -> None:
+    """Replace the stored show with ``show`` in one transaction (all or nothing).
+
+    ``saved_by`` signs the change, so other consoles on the database can tell it
+    was not theirs and reload.
+    """
     try:
         with write_transaction(db):
-            for table in _SHOW_TABLES:
-                db.execute(f"DELETE FROM {table}")
-            _insert_show(db, show)
+            write_show(db, show, saved_by, saved_at)
     except sqlite3.Error as error:
         raise StoreError(
             f"{database_file(db)}: could not save the show {show.name!r}: {error}"
@@ -96,12 +112,19 @@ def _by_parent(rows: list[dict[str, Any]], parent: str) -> dict[Any, list[dict[s
 
 
 def _segment(row: dict[str, Any], speakers: list[dict[str, Any]], zone: ZoneInfo) -> Segment:
+    # An old or hand-edited database may hold anything: check what later arithmetic needs.
+    where = f"segment {row['id']!r}"
+    start = check_instant(datetime.fromisoformat(row["planned_start"]),
+                          f"{where}: planned_start")
+    duration = row["planned_duration_s"]
+    if not isinstance(duration, int | float) or not 0 <= duration <= MAX_DURATION_S:
+        raise InvalidValue(f"{where}: planned_duration_s", "is out of range")
     return Segment(
         id=row["id"],
         kind=SegmentKind(row["kind"]),
         title=row["title"],
-        planned_start=datetime.fromisoformat(row["planned_start"]).astimezone(zone),
-        planned_duration=timedelta(seconds=row["planned_duration_s"]),
+        planned_start=start.astimezone(zone),
+        planned_duration=timedelta(seconds=duration),
         speakers=tuple(
             Speaker(name=s["name"], language=s["language"], affiliation=s["affiliation"])
             for s in speakers

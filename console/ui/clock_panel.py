@@ -1,8 +1,8 @@
 """The big clock: time of day, the live segment's time left, the show's drift, the next hard start.
 
 Read from across the room by the stage manager and the speaker's floor manager.
-Everything comes from :func:`console.models.timing.compute_timing` (pure and cheap)
-four times a second, at the runner's clock, in the show's time zone.
+Everything comes from the stage clock's ticks (four a second), the one timing every
+view of the console shows, in the show's time zone.
 
 The time left is a badge whose colour is its phase: neutral, amber (warning), red
 (danger), and red blinking (overtime, counting up with a minus sign).
@@ -12,17 +12,17 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from console.models.show import Show, find_segment
-from console.models.timing import StageTiming, TimerPhase, compute_timing
+from console.models.timing import StageTiming, TimerPhase
 from console.services.show_runner import ShowRunner
+from console.services.stage_clock import StageClock
 from console.ui import rundown_format as fmt
 from console.ui.subscription import subscribe
 from console.ui.theme import Tone, set_tone
 
-TICK_MS = 250
 DRIFT_WARNING_S = 60  # running this late (or later) is amber
 DRIFT_ALARM_S = 300  # and this late, red
 
@@ -53,10 +53,12 @@ class ClockPanel(QWidget):
     :class:`TimerPhase` (None when nothing is live).
     """
 
-    def __init__(self, runner: ShowRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: ShowRunner, clock: StageClock,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("clockPanel")
         self._runner = runner
+        self._clock = clock
         self._zone = ZoneInfo("UTC")
         self.phase: TimerPhase | None = None
         self.timing: StageTiming | None = None
@@ -90,39 +92,32 @@ class ClockPanel(QWidget):
         layout.addStretch(1)
 
         subscribe(self, runner.show_changed, self._on_show_changed)
-        subscribe(self, runner.live_changed, self._on_live_changed)
-        self._timer = QTimer(self)
-        self._timer.setInterval(TICK_MS)
-        self._timer.timeout.connect(self.refresh)
-        self._timer.start()
+        subscribe(self, clock.ticked, self.show_timing)
         self._set_zone(runner.show)
-        self.refresh()
+        self.show_timing(clock.timing)
 
     def _set_zone(self, show: Show | None) -> None:
         self._zone = ZoneInfo(show.timezone) if show is not None else ZoneInfo("UTC")
 
     def _on_show_changed(self, show: Show) -> None:
         self._set_zone(show)
-        self.refresh()
-
-    def _on_live_changed(self, *_args: object) -> None:
-        self.refresh()
 
     def refresh(self) -> None:
-        now = self._runner.now()
-        self.time_label.setText(fmt.clock_time(now, self._zone))
-        stage = self._runner.stage
+        """Show the stage clock's latest timing again."""
+        self.show_timing(self._clock.timing)
+
+    def show_timing(self, timing: StageTiming | None) -> None:
+        self.time_label.setText(fmt.clock_time(self._clock.now, self._zone))
         show = self._runner.show
-        if stage is None or show is None:
-            self.timing = None
+        self.timing = timing
+        if timing is None or show is None:
             self._show_live(None, show)
             self.drift.setText("")
             self.next_hard.setText("")
             return
-        self.timing = compute_timing(stage, self._runner.live, now)
-        self._show_live(self.timing, show)
-        self._show_drift(self.timing.drift_s)
-        self._show_next_hard(self.timing, show)
+        self._show_live(timing, show)
+        self._show_drift(timing.drift_s)
+        self._show_next_hard(timing, show)
 
     def _show_live(self, timing: StageTiming | None, show: Show | None) -> None:
         live = timing.live if timing is not None else None

@@ -16,14 +16,12 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, qVersion
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -31,8 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from console.obs.mirror import ObsMirror
-from console.services.show_import import ShowImportError
-from console.store.database import StoreError
 from console.ui.obs_panel import ObsPanel
 from console.ui.scene_panel import SceneActions, ScenePanel
 from console.ui.tasks import run_task
@@ -46,13 +42,7 @@ LAYOUT_VERSION = 1
 GEOMETRY_KEY = "mainWindow/geometry"
 LAYOUT_KEY = "mainWindow/layout"
 DEFAULT_SIZE = (1280, 800)
-SCHEDULE_FILTER = ("Schedules (*.json *.xml *.ics *.csv);;"
-                   "Console show (*.json);;frab / pentabarf XML (*.xml);;All files (*)")
-
-# What an import may run into that the operator can act on: the message says it all.
-IMPORT_ERRORS = (ShowImportError, StoreError, OSError)
-
-Importer = Callable[[Path], Awaitable[str]]
+DropHandler = Callable[[Path], None]
 
 
 class EmptyShowBanner(QFrame):
@@ -111,17 +101,9 @@ class MainWindow(QMainWindow):
         self._banner.hide()
         self._banner.load_demo_requested.connect(self._load_demo)
         self._demo_loader: Callable[[], Awaitable[str]] | None = None
-        self._importer: Importer | None = None
-        self._import_running = False
-        self.file_menu: QMenu | None = None
+        self._drop_handler: DropHandler | None = None
+        self._menus: dict[str, QMenu] = {}
         self._status = self._make_status_line()
-        self._progress = QProgressBar()
-        self._progress.setObjectName("importProgress")
-        self._progress.setRange(0, 0)  # busy: the importer reports no progress
-        self._progress.setMaximumWidth(160)
-        self._progress.setTextVisible(False)
-        self._progress.hide()
-        self.statusBar().addPermanentWidget(self._progress)
         self.setCentralWidget(self._make_central())
         self._docks = [
             self._add_dock("obsDock", "OBS", self.obs_panel, Qt.DockWidgetArea.RightDockWidgetArea),
@@ -143,9 +125,28 @@ class MainWindow(QMainWindow):
         self._placeholder: QWidget = placeholder
         central = QWidget()
         self._central_layout = QVBoxLayout(central)
+        self._banners = QVBoxLayout()
+        self._banners.setSpacing(2)
+        self._central_layout.addLayout(self._banners)
         self._central_layout.addWidget(self._banner)
         self._central_layout.addWidget(placeholder, 1)
         return central
+
+    def add_banner(self, banner: QWidget) -> None:
+        """A band across the top of the window (storage failing, following another console)."""
+        self._banners.addWidget(banner)
+
+    def menu(self, title: str) -> QMenu:
+        """The menu called ``title`` ("&File", "&Show"), made (before View) if needed."""
+        if title not in self._menus:
+            menu = QMenu(title, self)
+            menu.setObjectName(title.replace("&", "").lower() + "Menu")
+            self.menuBar().insertMenu(self._view_menu.menuAction(), menu)
+            self._menus[title] = menu
+        return self._menus[title]
+
+    def add_status_widget(self, widget: QWidget) -> None:
+        self.statusBar().addPermanentWidget(widget)
 
     def set_rundown(self, rundown: QWidget, clock: QWidget | None = None) -> None:
         """Put the rundown (and the clock, on its right) in the central area."""
@@ -257,72 +258,19 @@ class MainWindow(QMainWindow):
         self._banner.hide()
         self.show_message(summary)
 
+    def hide_empty_show_banner(self) -> None:
+        self._banner.hide()
+
     def _demo_failed(self, message: str) -> None:
         self._banner.offer()  # let the operator try again
         self.show_error(message)
 
-    # -- importing a schedule -----------------------------------------------------------
+    # -- files dropped on the window ------------------------------------------------
 
-    def enable_import(self, importer: Importer) -> None:
-        """Offer File > Import schedule… and file drops; ``importer(path)`` imports the file
-        (off the main thread), loads it and returns the summary for the status line."""
-        self._importer = importer
-        self.setAcceptDrops(True)
-        if self.file_menu is None:
-            menu = QMenu("&File", self)
-            menu.setObjectName("fileMenu")
-            action = menu.addAction("&Import schedule…", self.choose_schedule)
-            action.setObjectName("importScheduleAction")
-            bar = self.menuBar()
-            first = bar.actions()[0] if bar.actions() else None
-            if first is not None:
-                bar.insertMenu(first, menu)
-            else:
-                bar.addMenu(menu)
-            self.file_menu = menu
-
-    def choose_schedule(self) -> QFileDialog:
-        # open(), not exec(): a modal loop of its own must never hold up the live show.
-        dialog = QFileDialog(self, "Import schedule")
-        dialog.setObjectName("importDialog")
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setNameFilter(SCHEDULE_FILTER)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(lambda name: self.import_schedule(Path(name)))
-        dialog.open()
-        return dialog
-
-    def import_schedule(self, path: Path) -> None:
-        """Import ``path`` (one import at a time); the result goes to the status line."""
-        if self._importer is None:
-            return
-        if self._import_running:
-            self.show_error(f"Import {path.name}: another import is still running")
-            return
-        self._import_running = True
-        self._progress.show()
-        self.show_message(f"Importing {path}…")
-        run_task(self._run_import(self._importer, path), description=f"Import {path.name}",
-                 on_error=self._import_failed)
-
-    def import_running(self) -> bool:
-        return self._import_running
-
-    async def _run_import(self, importer: Importer, path: Path) -> None:
-        try:
-            summary = await importer(path)
-        except IMPORT_ERRORS as error:
-            log.info("import of %s refused: %s", path, error)
-            self.show_error(f"Import {path.name}: {error}")
-        else:
-            self._banner.hide()
-            self.show_message(summary)
-        finally:
-            self._import_running = False
-            self._progress.hide()
-
-    def _import_failed(self, message: str) -> None:
-        self.show_error(message)
+    def set_drop_handler(self, handler: DropHandler | None) -> None:
+        """Hand a single local file dropped on the window to ``handler`` (None: refuse drops)."""
+        self._drop_handler = handler
+        self.setAcceptDrops(handler is not None)
 
     @staticmethod
     def _dropped_file(event: QDragEnterEvent | QDropEvent) -> Path | None:
@@ -333,18 +281,18 @@ class MainWindow(QMainWindow):
         return Path(files[0]) if len(files) == 1 else None
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
-        if self._importer is not None and self._dropped_file(event) is not None:
+        if self._drop_handler is not None and self._dropped_file(event) is not None:
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt API)
-        path = self._dropped_file(event) if self._importer is not None else None
-        if path is None:
+        path = self._dropped_file(event) if self._drop_handler is not None else None
+        if path is None or self._drop_handler is None:
             event.ignore()
             return
         event.acceptProposedAction()
-        self.import_schedule(path)
+        self._drop_handler(path)
 
     # -- help ------------------------------------------------------------------------
 

@@ -1,33 +1,35 @@
-"""Now / Next: who is on, how long they have, who comes next and whether it is ready."""
+"""Now / Next: who is on, how long they have, who comes next and whether it is ready.
+
+A view: timing comes from the stage clock, readiness from the readiness monitor,
+the take-in-flight state from the switcher; actions go to the handoff service.
+A take that is refused says why under the TAKE NEXT button, in plain words.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from console.models.live import LiveState
 from console.models.lower_third import LowerThird
-from console.models.obs_state import ConnectionState
 from console.models.show import Segment
-from console.models.timing import compute_timing
-from console.obs.connection import ObsConnection
+from console.models.timing import StageTiming
 from console.services.handoff import HandoffService
-from console.services.readiness import Check, check_segment
+from console.services.readiness import Check, ReadinessMonitor
 from console.services.show_runner import ShowRunner
+from console.services.stage_clock import StageClock
+from console.services.switcher import SceneSwitcher
+from console.ui import rundown_format as fmt
 from console.ui import shortcuts
 from console.ui.lower_third_preview import LowerThirdPreview
 from console.ui.subscription import subscribe
 from console.ui.tasks import run_task
 from console.ui.theme import Tone, set_tone
 
-REFRESH_MS = 500
-READINESS_EVERY_TICKS = 10  # ask OBS every 5 s, and whenever the next segment changes
-
-TAKE_NEXT = "PgDown"  # what a presenter's clicker sends for "next"
-BACK = "PgUp"
+TAKE_NEXT_TEXT = "TAKE NEXT"
 
 
 def speaker_line(segment: Segment | None) -> str:
@@ -41,29 +43,35 @@ def speaker_line(segment: Segment | None) -> str:
 
 
 class NowNextPanel(QWidget):
-    """Signals:
-        failed(str): an action failed; the message says why.
+    """Children (objectNames): ``nowSpeaker``, ``nowRemaining``, ``nextSpeaker``,
+    ``nextChecklist``, ``rehearsalBadge``, ``takeNextButton``, ``takeStatus`` (why the
+    last take was refused, or what is in flight), ``nextLowerThird``,
+    ``presenterMessageEdit``, and the action buttons.
+
+    Signals:
+        failed(str): an action failed or was refused; the message says why.
     """
 
     failed = Signal(str)
 
-    def __init__(self, runner: ShowRunner, handoff: HandoffService,
-                 connection: ObsConnection, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: ShowRunner, handoff: HandoffService, clock: StageClock,
+                 switcher: SceneSwitcher, readiness: ReadinessMonitor, *,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("nowNextPanel")
         self._runner = runner
         self._handoff = handoff
-        self._connection = connection
-        self._next_id: str | None = None
-        self._ticks = 0
+        self._next: Segment | None = None
+        self._next_shown = False
         self.now_label = self._label("nowSpeaker")
         self.remaining = self._label("nowRemaining")
         self.next_label = self._label("nextSpeaker")
         self.checklist = self._label("nextChecklist")
         self.rehearsal_badge = self._label("rehearsalBadge")
-        self.take_button = QPushButton("TAKE NEXT")
+        self.take_button = QPushButton(TAKE_NEXT_TEXT)
         self.take_button.setObjectName("takeNextButton")
         self.take_button.clicked.connect(self.take)
+        self.take_status = self._label("takeStatus")
         self.preview = LowerThirdPreview()
         self.preview.setObjectName("nextLowerThird")
         self.preview.setMinimumHeight(90)
@@ -72,17 +80,16 @@ class NowNextPanel(QWidget):
         self.message_edit.setPlaceholderText("Message to the presenter (Enter sends)")
         self.message_edit.returnPressed.connect(self.send_message)
         self._lay_out()
-        shortcuts.application_shortcut(self, TAKE_NEXT, self.take)
-        shortcuts.application_shortcut(self, BACK, self.back)
+        shortcuts.window_shortcut(self, shortcuts.TAKE_NEXT, self.take)
+        shortcuts.window_shortcut(self, shortcuts.BACK, self.back)
+        subscribe(self, clock.ticked, self.show_timing)
         subscribe(self, runner.live_changed, self._on_live_changed)
-        subscribe(self, handoff.take_in_flight, self._on_take_in_flight)
-        subscribe(self, handoff.rehearsal_changed, self._show_rehearsal)
+        subscribe(self, switcher.take_in_flight, self._on_take_in_flight)
+        subscribe(self, readiness.checked, self.show_checks)
         subscribe(self, handoff.problem, self._on_problem)
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self.refresh)
-        self._timer.start(REFRESH_MS)
-        self._show_rehearsal(handoff.rehearsal)
-        self.refresh()
+        self._show_rehearsal(runner.rehearsal)
+        self.show_checks(readiness.checks)
+        self.show_timing(clock.timing)
 
     def _label(self, name: str) -> QLabel:
         label = QLabel()
@@ -101,13 +108,14 @@ class NowNextPanel(QWidget):
         layout.addWidget(self.checklist)
         layout.addWidget(self.preview)
         layout.addWidget(self.take_button)
+        layout.addWidget(self.take_status)
         layout.addLayout(self._action_row())
         layout.addWidget(self.message_edit)
         layout.addStretch(1)
 
     def _action_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        actions = (
+        actions: tuple[tuple[str, str, Callable[[], object]], ...] = (
             ("Back", "backButton", self.back),
             ("Skip next", "skipButton", lambda: self._run(self._handoff.skip(), "Skip")),
             ("Hold", "holdButton", lambda: self._run(self._handoff.hold(), "Hold")),
@@ -132,48 +140,40 @@ class NowNextPanel(QWidget):
     # -- actions ------------------------------------------------------------------
 
     def take(self) -> None:
-        self._run(self._handoff.take(), "Take the next segment")
+        run_task(self._handoff.take(), description="Take the next segment",
+                 on_error=self._take_refused)
 
     def back(self) -> None:
         self._run(self._handoff.back(), "Back")
 
+    def _take_refused(self, message: str) -> None:
+        self.take_status.setText(message)
+        set_tone(self.take_status, Tone.ALARM)
+        self.failed.emit(message)
+
     # -- showing --------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        stage = self._runner.stage
-        live_run = self._runner.live.live
-        live_segment = next((s for s in self._runner.segments()
-                             if live_run and s.id == live_run.segment_id), None)
+    def show_timing(self, timing: StageTiming | None) -> None:
+        live_segment = self._runner.live_segment()
         self.now_label.setText(speaker_line(live_segment) if live_segment else "Nothing live")
-        timing = compute_timing(stage, self._runner.live, self._runner.now()) if stage else None
-        if timing is not None and timing.live is not None:
-            remaining = timing.live.remaining_s
-            sign = "-" if remaining < 0 else ""
-            minutes, seconds = divmod(int(abs(remaining)), 60)
-            self.remaining.setText(f"{sign}{minutes:02d}:{seconds:02d} left ({timing.live.phase})")
-            set_tone(self.remaining, _tone(timing.live.phase.value))
+        live = timing.live if timing is not None else None
+        if live is not None:
+            text = fmt.countdown_text(live.remaining_s)
+            self.remaining.setText(f"{text} left ({live.phase})" + ("  ON HOLD" if live.on_hold
+                                                                     else ""))
+            set_tone(self.remaining, _tone(live.phase.value))
         else:
             self.remaining.setText("")
-        upcoming = self._runner.next_segment()
+        self._show_next(self._runner.next_segment())
+
+    def _show_next(self, upcoming: Segment | None) -> None:
+        if self._next_shown and upcoming == self._next:
+            return  # (a lower-third preview is worth rendering only when it changes)
+        self._next, self._next_shown = upcoming, True
         self.next_label.setText(speaker_line(upcoming) if upcoming else "End of the rundown")
-        if upcoming is not None and upcoming.id != self._next_id:
-            self.preview.set_lower_third(
-                LowerThird.from_speaker(upcoming.speakers[0]) if upcoming.speakers else None)
-        self._ticks += 1
-        next_id = upcoming.id if upcoming else None
-        if upcoming is not None and (next_id != self._next_id
-                                     or self._ticks % READINESS_EVERY_TICKS == 0):
-            self._check(upcoming)
-        self._next_id = next_id
-
-    def _check(self, segment: Segment) -> None:
-        if self._connection.state is not ConnectionState.CONNECTED:
-            self.show_checks([Check("OBS connected", False, self._connection.state.value)])
-            return
-        run_task(self._run_check(segment), description="Check the next segment")
-
-    async def _run_check(self, segment: Segment) -> None:
-        self.show_checks(await check_segment(self._connection, segment))
+        self.preview.set_lower_third(
+            LowerThird.from_speaker(upcoming.speakers[0])
+            if upcoming is not None and upcoming.speakers else None)
 
     def show_checks(self, checks: list[Check]) -> None:
         lines = [("✔ " if check.ok else "✘ ") + check.label
@@ -181,14 +181,20 @@ class NowNextPanel(QWidget):
         self.checklist.setText("\n".join(lines))
         set_tone(self.checklist, Tone.OK if all(check.ok for check in checks) else Tone.ALARM)
 
-    def _on_live_changed(self, _state: LiveState) -> None:
-        self.refresh()
+    def _on_live_changed(self, state: LiveState) -> None:
+        self._show_rehearsal(state.rehearsal)
 
     def _on_problem(self, message: str) -> None:
+        self.take_status.setText(message)
+        set_tone(self.take_status, Tone.WARNING)
         self.failed.emit(message)
 
-    def _on_take_in_flight(self, in_flight: bool) -> None:
-        self.take_button.setEnabled(not in_flight)
+    def _on_take_in_flight(self, what: str) -> None:
+        self.take_button.setEnabled(not what)
+        self.take_button.setText(f"TAKING… ({what})" if what else TAKE_NEXT_TEXT)
+        if what:
+            self.take_status.setText("")
+            set_tone(self.take_status, Tone.NEUTRAL)
 
     def _show_rehearsal(self, on: bool) -> None:
         self.rehearsal_badge.setText("REHEARSAL: preview only, program untouched" if on else "")

@@ -1,51 +1,53 @@
-"""Keeps the presenter window (and an optional OBS countdown text source) in step."""
+"""Keeps the presenter window in step with the stage clock, on the screen the operator chose.
+
+The show keys (Space, PgDown, PgUp) work in the presenter window as in the stage
+window: a stage manager who clicked on the presenter screen must still be able
+to take the next speaker.
+"""
 
 from __future__ import annotations
 
-import contextlib
+from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
-from console.models.lower_third import countdown_text
-from console.models.timing import compute_timing
-from console.obs.connection import ObsConnection
-from console.obs.errors import ObsError
+from console.models.timing import StageTiming
 from console.services.handoff import HandoffService
-from console.services.show_runner import ShowRunner
+from console.services.stage_clock import StageClock
+from console.ui import shortcuts
 from console.ui.presenter_window import PresenterWindow
 from console.ui.subscription import subscribe
-from console.ui.tasks import run_task
 
-REFRESH_MS = 250
-COUNTDOWN_SOURCE = "Presenter countdown"  # an OBS text source for remote speakers, if present
+KeyMap = Mapping[str, Callable[[], object]]
 
 
 class PresenterController(QObject):
-    """Opens the presenter window on a screen and feeds it four times a second."""
+    """Opens the presenter window on a screen and feeds it every tick of the stage clock."""
 
-    def __init__(self, runner: ShowRunner, handoff: HandoffService, connection: ObsConnection,
-                 main_window: QWidget) -> None:
+    def __init__(self, clock: StageClock, handoff: HandoffService, main_window: QWidget,
+                 keys: KeyMap | None = None) -> None:
         super().__init__(main_window)
-        self._runner = runner
-        self._connection = connection
+        self._clock = clock
         self._main_window = main_window
+        self._keys = dict(keys or {})
+        self._message = handoff.presenter_message
         self.window: PresenterWindow | None = None
         self.screen_name: str | None = None  # None: any screen but the stage manager's
-        self._last_countdown = ""
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self.refresh)
-        self._timer.start(REFRESH_MS)
-        subscribe(main_window, handoff.message_changed, self._on_message)
+        subscribe(self, clock.ticked, self._on_tick)
+        subscribe(self, handoff.message_changed, self._on_message)
 
     def toggle(self) -> None:
         if self.window is not None:
             self.close()
             return
         self.window = PresenterWindow()
+        for keys, slot in self._keys.items():
+            shortcuts.window_shortcut(self.window, keys, slot)
+        self.window.show_message(self._message)
         self.window.show_on(self._target_screen())
-        self.refresh()
+        self._on_tick(self._clock.timing)
 
     def choose_screen(self, name: str | None) -> None:
         """Show the presenter window on the screen called ``name`` (now, if it is open)."""
@@ -67,40 +69,24 @@ class PresenterController(QObject):
             self.window.set_blackout(on)
 
     def close(self) -> None:
-        self._timer.stop()
         if self.window is not None:
             self.window.close()
             self.window.deleteLater()
             self.window = None
-        self._timer.start(REFRESH_MS)
 
     def stop(self) -> None:
-        self._timer.stop()
-        if self.window is not None:
-            self.window.close()
-            self.window.deleteLater()
-            self.window = None
+        self.close()
 
-    def refresh(self) -> None:
-        stage = self._runner.stage
-        timing = compute_timing(stage, self._runner.live, self._runner.now()) if stage else None
-        live = timing.live if timing else None
-        if self.window is not None:
-            if live is None:
-                self.window.show_timing(None, "normal")
-            else:
-                self.window.show_timing(live.remaining_s, live.phase)
-        text = countdown_text(live.remaining_s if live else None)
-        if text != self._last_countdown and self._connection.supports("SetInputSettings"):
-            self._last_countdown = text
-            run_task(self._write_countdown(text), description="Update the countdown source")
-
-    async def _write_countdown(self, text: str) -> None:
-        # No such source in this OBS means remote speakers are not set up: nothing to do.
-        with contextlib.suppress(ObsError):
-            await self._connection.request("SetInputSettings", {
-                "inputName": COUNTDOWN_SOURCE, "inputSettings": {"text": text}})
+    def _on_tick(self, timing: StageTiming | None) -> None:
+        if self.window is None:
+            return
+        live = timing.live if timing is not None else None
+        if live is None:
+            self.window.show_timing(None, "normal")
+        else:
+            self.window.show_timing(live.remaining_s, live.phase)
 
     def _on_message(self, text: str) -> None:
+        self._message = text
         if self.window is not None:
             self.window.show_message(text)

@@ -38,9 +38,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLineEdit, QStyledItemDelegate, QWidget
 
 from console.models import rundown_edit
-from console.models.live import LiveState
 from console.models.show import Day, Segment, Session, Show, Stage
-from console.models.timing import SegmentStatus, StageTiming, compute_timing
+from console.models.timing import SegmentStatus, StageTiming
 from console.ui import rundown_format as fmt
 from console.ui.theme import colour
 
@@ -121,10 +120,10 @@ class RundownModel(QAbstractItemModel):
     def timing(self) -> StageTiming | None:
         return self._timing
 
-    def set_show(self, show: Show | None, stage: Stage | None, live: LiveState,
-                 now: Any) -> None:
-        """Show ``stage`` of ``show`` with its timing at ``now``."""
-        self._timing = compute_timing(stage, live, now) if stage is not None else None
+    def set_show(self, show: Show | None, stage: Stage | None,
+                 timing: StageTiming | None) -> None:
+        """Show ``stage`` of ``show`` with its ``timing`` (the stage clock's)."""
+        self._timing = timing if stage is not None else None
         zone = ZoneInfo(show.timezone) if show is not None else ZoneInfo("UTC")
         shape = _shape(stage)
         if shape == self._shape and zone == self._zone:
@@ -139,11 +138,10 @@ class RundownModel(QAbstractItemModel):
         self._build()
         self.endResetModel()
 
-    def set_timing(self, live: LiveState, now: Any) -> None:
-        """Recompute the projections (every second, and when the live state changes)."""
-        if self._stage is None:
+    def set_timing(self, timing: StageTiming | None) -> None:
+        """Show new projections (every second, and when the live state changes)."""
+        if self._stage is None or timing is None:
             return
-        timing = compute_timing(self._stage, live, now)
         if timing.segments == (self._timing.segments if self._timing else None):
             self._timing = timing
             return

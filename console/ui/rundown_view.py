@@ -1,10 +1,13 @@
 """The rundown panel: the show's running order, edited in place while it runs.
 
 Every edit goes through the :class:`~console.services.rundown_editor.RundownEditor`
-(saved at once, undoable); skip/unskip and go live go to the
-:class:`~console.services.show_runner.ShowRunner`. Refusals (the live segment
-cannot be deleted, a value that does not parse) are reported through ``failed``
-and change nothing.
+(saved at once, undoable); skip/unskip go to the
+:class:`~console.services.show_runner.ShowRunner`, and "go live" is a take of that
+segment (:class:`~console.services.handoff.HandoffService`: its scene, its lower
+third, one take at a time). Refusals (the live segment cannot be deleted, a value
+that does not parse) are reported through ``failed`` and change nothing. Deleting
+a whole session asks first, naming what would go. Timing comes from the stage
+clock, applied once a second (and at once when the live state changes).
 
 Shortcuts (while the rundown has the focus; also in its context menu):
 
@@ -12,7 +15,8 @@ Shortcuts (while the rundown has the focus; also in its context menu):
 Ctrl+Return            go live with the selected segment
 Insert, Ctrl+I         insert a new segment after the selected one
 Ctrl+D                 duplicate the selected segment
-Delete                 delete the selected segment
+Delete                 delete the selected segment (on a session row: the session,
+                       after a confirmation)
 Ctrl+K                 skip / unskip the selected segment
 Alt+Up, Alt+Down       move the selected segment up / down
 Ctrl+Z, Ctrl+Shift+Z   undo / redo the last edit
@@ -27,23 +31,28 @@ from collections.abc import Callable, Coroutine
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, QVBoxLayout, QWidget
 
 from console.models import rundown_edit
+from console.models.errors import OperatorError
 from console.models.live import LiveState
 from console.models.show import Segment, Show
-from console.models.timing import SegmentStatus
+from console.models.timing import SegmentStatus, StageTiming
+from console.services.handoff import HandoffService
 from console.services.rundown_editor import RundownEditor, new_segment_id
-from console.services.show_runner import ShowRunner, ShowRunnerError
+from console.services.show_runner import ShowRunner
+from console.services.stage_clock import StageClock
 from console.store.database import StoreError
+from console.ui.confirm import confirm
 from console.ui.rundown_model import (
     COL_TITLE,
     KEY_ROLE,
     KIND_ROLE,
     SEGMENT,
     SEGMENT_ID_ROLE,
+    SESSION,
     RundownDelegate,
     RundownModel,
 )
@@ -51,8 +60,6 @@ from console.ui.subscription import subscribe
 from console.ui.tasks import run_task
 
 log = logging.getLogger(__name__)
-
-TICK_MS = 1000
 
 GO_LIVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 INSERT_KEYS = ("Insert", "Ctrl+I")
@@ -65,7 +72,7 @@ UNDO_KEYS = ("Ctrl+Z",)
 REDO_KEYS = ("Ctrl+Shift+Z", "Ctrl+Y")
 
 # What an operator's action may run into: reported as it is, not as an internal error.
-OPERATOR_ERRORS = (rundown_edit.RundownEditError, ShowRunnerError, StoreError)
+OPERATOR_ERRORS = (OperatorError, StoreError)
 
 
 class RundownPanel(QWidget):
@@ -83,12 +90,16 @@ class RundownPanel(QWidget):
     failed = Signal(str)
     message = Signal(str)
 
-    def __init__(self, runner: ShowRunner, editor: RundownEditor,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, runner: ShowRunner, editor: RundownEditor, clock: StageClock,
+                 handoff: HandoffService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("rundownPanel")
         self._runner = runner
         self._editor = editor
+        self._clock = clock
+        self._handoff = handoff
+        self._shown_second: int | None = None
+        self._shown_live: LiveState | None = None
         self.model = RundownModel(self)
         self.model.edit_requested.connect(self._submit_edit)
         self.model.edit_refused.connect(self.failed)
@@ -133,11 +144,7 @@ class RundownPanel(QWidget):
         self.tree.selectionModel().currentRowChanged.connect(self._update_actions)
 
         subscribe(self, runner.show_changed, self._on_show_changed)
-        subscribe(self, runner.live_changed, self._on_live_changed)
-        self._timer = QTimer(self)
-        self._timer.setInterval(TICK_MS)
-        self._timer.timeout.connect(self.refresh_timing)
-        self._timer.start()
+        subscribe(self, clock.ticked, self._on_tick)
         self._load()
 
     def _action(self, name: str, text: str, keys: tuple[str, ...],
@@ -155,20 +162,28 @@ class RundownPanel(QWidget):
     # -- keeping up with the runner ---------------------------------------------------
 
     def _load(self) -> None:
-        self.model.set_show(self._runner.show, self._runner.stage, self._runner.live,
-                            self._runner.now())
+        self.model.set_show(self._runner.show, self._runner.stage, self._clock.timing)
         self._update_actions()
 
     def _on_show_changed(self, _show: Show) -> None:
         self._load()
 
-    def _on_live_changed(self, live: LiveState) -> None:
-        self.model.set_timing(live, self._runner.now())
-        self._update_actions()
+    def _on_tick(self, timing: StageTiming | None) -> None:
+        # The projections move by the second: once a second is enough, unless what
+        # happened on the stage changed.
+        live = self._runner.live
+        second = int(timing.now.timestamp()) if timing is not None else None
+        if second == self._shown_second and live is self._shown_live:
+            return
+        changed_live = live is not self._shown_live
+        self._shown_second, self._shown_live = second, live
+        self.model.set_timing(timing)
+        if changed_live:
+            self._update_actions()
 
     def refresh_timing(self) -> None:
-        """Move the projections with the clock (every second)."""
-        self.model.set_timing(self._runner.live, self._runner.now())
+        """Show the stage clock's latest timing now."""
+        self.model.set_timing(self._clock.timing)
 
     def _remember_place(self) -> None:
         self._saved_selection = self.selected_segment_id()
@@ -232,6 +247,10 @@ class RundownPanel(QWidget):
         live = self._runner.live.live
         self._go_live.setEnabled(segment_id is not None
                                  and (live is None or live.segment_id != segment_id))
+        index = self.tree.currentIndex()
+        session_row = index.isValid() and index.data(KIND_ROLE) == SESSION and \
+            self.tree.selectionModel().isRowSelected(index.row(), index.parent())
+        self.actions_by_name["deleteAction"].setEnabled(segment_id is not None or session_row)
 
     def _context_menu(self, position: QPoint) -> None:
         index = self.tree.indexAt(position)
@@ -304,9 +323,39 @@ class RundownPanel(QWidget):
     def delete(self) -> None:
         live = self._runner.live.live
         live_id = live.segment_id if live is not None else None
+        if self.tree.currentIndex().data(KIND_ROLE) == SESSION:
+            self._delete_session(live_id)
+            return
         self._with_selected(lambda segment: (
             partial(rundown_edit.delete, segment_id=segment.id, live_segment_id=live_id),
             f"Delete {segment.title!r}"))
+
+    def _delete_session(self, live_id: str | None) -> None:
+        index = self.tree.currentIndex()
+        first = self.model.index(0, 0, index.siblingAtColumn(0))
+        segment_id = first.data(SEGMENT_ID_ROLE) if first.isValid() else None
+        if not isinstance(segment_id, str):
+            return  # an empty session: nothing to lose, nothing to delete here
+        show = self._runner.show
+        if show is None:
+            return
+        session = rundown_edit.session_of(show, segment_id)
+        self._run(self._confirm_delete_session(session.title, segment_id, live_id,
+                                               [s.title for s in session.segments]),
+                  f"Delete the session {session.title!r}")
+
+    async def _confirm_delete_session(self, title: str, segment_id: str, live_id: str | None,
+                                      titles: list[str]) -> None:
+        listed = "\n".join(f"• {name}" for name in titles[:12])
+        more = f"\n… and {len(titles) - 12} more" if len(titles) > 12 else ""
+        if not await confirm(self, "Delete session",
+                             f"Delete the session {title!r} and its {len(titles)} "
+                             f"segment(s)?", action="Delete session",
+                             details=f"{listed}{more}\n\nUndo (Ctrl+Z) brings it back."):
+            return
+        await self._editor.apply(partial(rundown_edit.delete_session, segment_id=segment_id,
+                                         live_segment_id=live_id),
+                                 f"Delete the session {title!r}")
 
     def move_up(self) -> None:
         self._with_selected(lambda segment: (
@@ -330,7 +379,7 @@ class RundownPanel(QWidget):
         segment = self.selected_segment()
         if segment is None:
             return
-        self._run(self._runner.go_live(segment.id), f"Go live with {segment.title!r}")
+        self._run(self._handoff.take(segment.id), f"Go live with {segment.title!r}")
 
     def undo(self) -> None:
         if self._editor.can_undo:

@@ -18,6 +18,7 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any, Protocol
 
+from psygnal import SignalInstance
 from PySide6.QtCore import QItemSelectionModel, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,8 +45,10 @@ TRANSITION_STEP_MS = 50
 class SceneActions(Protocol):
     """What the panel asks of :class:`console.services.switcher.SceneSwitcher`."""
 
+    @property
+    def take_in_flight(self) -> SignalInstance: ...  # (str): what is in flight, "" when none
     async def preview(self, scene: str) -> None: ...
-    async def take(self, scene: str | None = None) -> None: ...
+    async def take(self, scene: str | None = None) -> object: ...
     async def set_studio_mode(self, enabled: bool) -> None: ...
     async def set_transition(self, name: str) -> None: ...
     async def set_transition_duration(self, milliseconds: int) -> None: ...
@@ -69,7 +72,7 @@ class ScenePanel(QWidget):
         self.setObjectName("scenePanel")
         self._switcher = switcher
         self._snapshot = ObsSnapshot()
-        self._take_task: asyncio.Task[Any] | None = None
+        self._take_in_flight = ""
         self._model = SceneListModel(self)
         self._list = self._make_list()
         self._take_button = self._make_take_button()
@@ -80,6 +83,7 @@ class ScenePanel(QWidget):
         self._install_shortcuts()
         self.show_snapshot(mirror.snapshot)
         subscribe(self, mirror.changed, self.show_snapshot)
+        subscribe(self, switcher.take_in_flight, self._on_take_in_flight)
 
     # -- construction --------------------------------------------------------
 
@@ -142,12 +146,13 @@ class ScenePanel(QWidget):
         layout.addWidget(self._take_button)
 
     def _install_shortcuts(self) -> None:
-        # click() does nothing while the button is disabled: one rule for mouse and keys.
-        shortcuts.application_shortcut(self, shortcuts.TAKE, self._take_button.click)
+        # Keys call take() even while a take is in flight: the switcher refuses the
+        # second one and the operator is told, rather than a key press doing nothing.
+        shortcuts.window_shortcut(self, shortcuts.TAKE, self.take)
         shortcuts.reserve_for_shortcut(self._duration, shortcuts.TAKE)
         for keys in shortcuts.TAKE_ON_LIST:
-            shortcuts.widget_shortcut(self._list, keys, self._take_button.click)
-        shortcuts.application_shortcut(self, shortcuts.STUDIO_MODE, self._studio_button.click)
+            shortcuts.widget_shortcut(self._list, keys, self.take)
+        shortcuts.window_shortcut(self, shortcuts.STUDIO_MODE, self._studio_button.click)
 
     # -- what the operator selected ----------------------------------------------
 
@@ -178,13 +183,16 @@ class ScenePanel(QWidget):
 
     def take(self) -> None:
         """Put the selected scene on program (studio mode: the preview, through the transition)."""
-        if not self._take_button.isEnabled():
+        if not self._can_take():
             return
-        if self._take_task is not None and not self._take_task.done():
-            return  # a second press while the first take is in flight would take twice
         scene = self.selected_scene()
         description = f"Take '{scene}'" if scene is not None else "Take the preview"
-        self._take_task = self._run(self._switcher.take(scene), description)
+        self._run(self._switcher.take(scene), description)
+
+    def _on_take_in_flight(self, what: str) -> None:
+        self._take_in_flight = what
+        self._take_button.setText(f"TAKING… ({what})" if what else "TAKE")
+        self._update_take_button()
 
     def _on_studio_mode_clicked(self) -> None:
         enabled = not self._snapshot.studio_mode
@@ -288,8 +296,11 @@ class ScenePanel(QWidget):
             connected and self._snapshot.transition_duration_ms is not None)
         self._update_take_button()
 
-    def _update_take_button(self) -> None:
+    def _can_take(self) -> bool:
         snapshot = self._snapshot
         # Outside studio mode TAKE needs a selected scene; in studio mode it takes the preview.
         has_target = snapshot.studio_mode or self.selected_scene() is not None
-        self._take_button.setEnabled(snapshot.connected and has_target)
+        return snapshot.connected and has_target
+
+    def _update_take_button(self) -> None:
+        self._take_button.setEnabled(self._can_take() and not self._take_in_flight)

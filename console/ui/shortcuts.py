@@ -1,8 +1,11 @@
 """Every keyboard shortcut of the console, in one place.
 
 TAKE is the key a stage manager presses dozens of times a day, so it is one key
-that works wherever the focus is (an application-wide shortcut): Space, as in
-most broadcast switchers' software. Free text fields (line edits) still receive
+that works wherever the focus is in the stage window: Space, as in most
+broadcast switchers' software. The show keys (Space, PgDown for the next
+speaker and PgUp for back, what a presenter's clicker sends) act in the stage
+window and in the presenter window only (window shortcuts), never in a dialog or
+any other window the console opens. Free text fields (line edits) still receive
 their spaces: Qt lets a focused text field claim printable keys before any
 shortcut. Spin boxes would claim Space too, where it means nothing, so widgets
 hand it back with :func:`reserve_for_shortcut`. The TAKE button itself never
@@ -27,11 +30,14 @@ from PySide6.QtWidgets import QWidget
 TAKE = "Space"
 TAKE_ON_LIST = ("Return", "Enter")
 STUDIO_MODE = "Ctrl+M"
+TAKE_NEXT = "PgDown"  # what a presenter's clicker sends for "next"
+BACK = "PgUp"
 
 
-def application_shortcut(parent: QWidget, keys: str, slot: Callable[[], Any]) -> QShortcut:
-    """A shortcut active in every window of the application, without auto-repeat."""
-    return _shortcut(parent, keys, slot, Qt.ShortcutContext.ApplicationShortcut)
+def window_shortcut(window: QWidget, keys: str, slot: Callable[[], Any]) -> QShortcut:
+    """A shortcut active while ``window`` (a top-level window) is the active one,
+    without auto-repeat."""
+    return _shortcut(window, keys, slot, Qt.ShortcutContext.WindowShortcut)
 
 
 def widget_shortcut(parent: QWidget, keys: str, slot: Callable[[], Any]) -> QShortcut:

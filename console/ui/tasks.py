@@ -2,10 +2,12 @@
 
 A widget calls :func:`run_task` from a Qt slot and returns at once; the coroutine
 runs on the application's asyncio loop (qasync, on the Qt main thread). Nothing
-a task raises may vanish: an :class:`~console.obs.errors.ObsError` is something
-the operator can act on ("OBS is disconnected"), so its message is reported as
-is; anything else is a bug, logged with its traceback and reported as an
-"internal error".
+a task raises may vanish: an :class:`~console.models.errors.OperatorError` is a
+refusal the operator can act on ("OBS is reconnecting", "nothing left to take"),
+so its message is reported as is and logged at INFO; a
+:class:`~console.store.database.StoreError` (a full disk) is reported as is and
+logged as an error; anything else is a bug, logged with its traceback and
+reported as an "internal error".
 
 asyncio keeps only weak references to tasks, so a task nobody holds can be
 garbage-collected mid-flight; this module holds every task until it is done.
@@ -19,7 +21,8 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from console.obs.errors import ObsError
+from console.models.errors import OperatorError
+from console.store.database import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +86,11 @@ async def _reporting(
 ) -> Any:
     try:
         return await coro
-    except ObsError as error:
-        log.warning("%s failed: %s", description, error)
+    except OperatorError as error:
+        log.info("%s refused: %s", description, error)
+        _report(on_error, f"{description}: {error}")
+    except StoreError as error:
+        log.error("%s failed: %s", description, error)
         _report(on_error, f"{description}: {error}")
     except Exception as error:
         log.exception("%s failed with an internal error", description)

@@ -1,0 +1,120 @@
+"""The typed gateway to one OBS: every request the services make, by what it does.
+
+Services and the window never name an obs-websocket request or build its
+payload: they call these methods, and read typed events from :attr:`events`.
+A request OBS refuses raises :class:`~console.obs.errors.ObsRequestFailed`; a
+lost or missing connection raises another :class:`~console.obs.errors.ObsError`
+(all are operator errors, told in plain words).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from psygnal import SignalInstance
+
+from console.models.obs_state import ConnectionState
+from console.obs.connection import ObsConnection
+from console.obs.errors import ObsRequestFailed
+
+# obs-websocket's "resource not found" (no such scene, input or scene item).
+RESOURCE_NOT_FOUND = 600
+
+
+@dataclass(frozen=True)
+class SceneItem:
+    source: str
+    enabled: bool
+
+
+class ObsGateway:
+    """What the console asks of one OBS, named by what it does."""
+
+    def __init__(self, connection: ObsConnection) -> None:
+        self._connection = connection
+
+    @property
+    def name(self) -> str:
+        return self._connection.name
+
+    @property
+    def state(self) -> ConnectionState:
+        return self._connection.state
+
+    @property
+    def events(self) -> SignalInstance:
+        """``event(ObsEvent)``: every OBS event, typed."""
+        return self._connection.event
+
+    @property
+    def state_changed(self) -> SignalInstance:
+        """``state_changed(ConnectionState)``."""
+        return self._connection.state_changed
+
+    @property
+    def can_set_input_settings(self) -> bool:
+        return self._connection.supports("SetInputSettings")
+
+    # -- scenes and transitions -------------------------------------------------------
+
+    async def set_program_scene(self, scene: str) -> None:
+        await self._connection.request("SetCurrentProgramScene", {"sceneName": scene})
+
+    async def set_preview_scene(self, scene: str) -> None:
+        """Studio mode only; OBS refuses it otherwise (code 506)."""
+        await self._connection.request("SetCurrentPreviewScene", {"sceneName": scene})
+
+    async def trigger_studio_transition(self) -> None:
+        await self._connection.request("TriggerStudioModeTransition")
+
+    async def set_studio_mode(self, enabled: bool) -> None:
+        await self._connection.request("SetStudioModeEnabled", {"studioModeEnabled": enabled})
+
+    async def set_transition(self, name: str) -> None:
+        await self._connection.request("SetCurrentSceneTransition", {"transitionName": name})
+
+    async def set_transition_duration(self, milliseconds: int) -> None:
+        await self._connection.request(
+            "SetCurrentSceneTransitionDuration", {"transitionDuration": milliseconds})
+
+    # -- inputs and scene items -------------------------------------------------------
+
+    async def set_text(self, input_name: str, text: str) -> None:
+        """The text of a text source."""
+        await self._connection.request(
+            "SetInputSettings", {"inputName": input_name, "inputSettings": {"text": text}})
+
+    async def set_image_file(self, input_name: str, path: Path) -> None:
+        """The file an image source shows."""
+        await self._connection.request(
+            "SetInputSettings", {"inputName": input_name, "inputSettings": {"file": str(path)}})
+
+    async def scene_item_id(self, scene: str, source: str) -> int | None:
+        """The id of ``source`` in ``scene``; None when the scene has no such source."""
+        try:
+            found = await self._connection.request(
+                "GetSceneItemId", {"sceneName": scene, "sourceName": source})
+        except ObsRequestFailed as error:
+            if error.code == RESOURCE_NOT_FOUND:
+                return None
+            raise
+        item_id = found.get("sceneItemId")
+        return item_id if isinstance(item_id, int) else None
+
+    async def set_scene_item_enabled(self, scene: str, item_id: int, enabled: bool) -> None:
+        await self._connection.request("SetSceneItemEnabled", {
+            "sceneName": scene, "sceneItemId": item_id, "sceneItemEnabled": enabled})
+
+    async def scene_items(self, scene: str) -> tuple[SceneItem, ...] | None:
+        """The sources in ``scene``, top to bottom; None when OBS has no such scene."""
+        try:
+            answer = await self._connection.request("GetSceneItemList", {"sceneName": scene})
+        except ObsRequestFailed as error:
+            if error.code == RESOURCE_NOT_FOUND:
+                return None
+            raise
+        items = answer.get("sceneItems", [])
+        return tuple(
+            SceneItem(str(item.get("sourceName")), bool(item.get("sceneItemEnabled", True)))
+            for item in (items if isinstance(items, list) else []) if isinstance(item, dict))

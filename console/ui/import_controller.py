@@ -1,0 +1,111 @@
+"""Importing a schedule from the window: File › Import schedule…, or a file dropped on it.
+
+One import at a time. The file is read first (off the main thread); if a segment
+is live, the operator is asked, with what the import would change named (the
+live segment kept or not, the segments removed, the edits replaced); only then
+is the show replaced. A refused file changes nothing and its message says where
+(file, line, field). Every import is an as-run row (written with the show).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QFileDialog, QProgressBar
+
+from console.models.errors import OperatorError
+from console.models.import_impact import import_impact
+from console.services.rundown_editor import RundownEditor
+from console.services.show_runner import ShowRunner
+from console.store.database import StoreError
+from console.ui.confirm import confirm
+from console.ui.main_window import MainWindow
+from console.ui.tasks import run_task
+
+log = logging.getLogger(__name__)
+
+SCHEDULE_FILTER = ("Schedules (*.json *.xml *.ics *.csv);;"
+                   "Console show (*.json);;frab / pentabarf XML (*.xml);;All files (*)")
+# What an import may run into that the operator can act on: the message says it all.
+IMPORT_ERRORS = (OperatorError, StoreError, OSError)
+
+
+class ImportController(QObject):
+    """File › Import schedule… and dropped files, for one window.
+
+    Children of the window it adds: ``fileMenu`` › ``importScheduleAction``,
+    ``importProgress`` (busy bar while an import runs), ``importDialog`` (the file
+    dialog, while open).
+    """
+
+    def __init__(self, window: MainWindow, editor: RundownEditor, runner: ShowRunner) -> None:
+        super().__init__(window)
+        self._window = window
+        self._editor = editor
+        self._runner = runner
+        self._running = False
+        self._progress = QProgressBar()
+        self._progress.setObjectName("importProgress")
+        self._progress.setRange(0, 0)  # busy: the importer reports no progress
+        self._progress.setMaximumWidth(160)
+        self._progress.setTextVisible(False)
+        self._progress.hide()
+        window.add_status_widget(self._progress)
+        action = window.menu("&File").addAction("&Import schedule…", self.choose_schedule)
+        action.setObjectName("importScheduleAction")
+        window.set_drop_handler(self.import_schedule)
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def choose_schedule(self) -> QFileDialog:
+        # open(), not exec(): a modal loop of its own must never hold up the live show.
+        dialog = QFileDialog(self._window, "Import schedule")
+        dialog.setObjectName("importDialog")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilter(SCHEDULE_FILTER)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(lambda name: self.import_schedule(Path(name)))
+        dialog.open()
+        return dialog
+
+    def import_schedule(self, path: Path) -> None:
+        """Import ``path`` (one import at a time); the result goes to the status line."""
+        if self._running:
+            self._window.show_error(f"Import {path.name}: another import is still running")
+            return
+        self._running = True
+        self._progress.show()
+        self._window.show_message(f"Importing {path}…")
+        run_task(self._run(path), description=f"Import {path.name}",
+                 on_error=self._window.show_error)
+
+    async def _run(self, path: Path) -> None:
+        try:
+            summary = await self._import(path)
+        except IMPORT_ERRORS as error:
+            log.info("import of %s refused: %s", path, error)
+            self._window.show_error(f"Import {path.name}: {error}")
+        else:
+            if summary:
+                self._window.hide_empty_show_banner()
+                self._window.show_message(summary)
+        finally:
+            self._running = False
+            self._progress.hide()
+
+    async def _import(self, path: Path) -> str | None:
+        imported = await self._editor.read_schedule(path)
+        live = self._runner.live.live
+        if live is None:
+            return await self._editor.save_import(imported, str(path))
+        impact = import_impact(self._runner.show, imported.show, live.segment_id)
+        if not await confirm(self._window, "Import over the live show",
+                             f"A segment is live. Replace the show with {path.name}?",
+                             action="Replace the show", details=impact.describe()):
+            self._window.show_message(f"Import of {path.name} cancelled: nothing changed")
+            return None
+        return await self._editor.save_import(imported, str(path), replace_live=True)
