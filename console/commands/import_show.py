@@ -27,7 +27,8 @@ def register(subparsers: Any) -> None:  # argparse's _SubParsersAction is privat
         "import",
         help="import a show schedule (or the demo show) into the console database",
         description="Replace the show in the console database with the one in FILE, "
-                    "or with the bundled demo show (--demo). On error nothing changes.",
+                    "or with the bundled demo show (--demo). On error nothing changes. "
+                    "While a segment is live, --replace-live is needed.",
     )
     parser.add_argument("file", nargs="?", type=Path, metavar="FILE",
                         help="the schedule file to import")
@@ -45,6 +46,9 @@ def register(subparsers: Any) -> None:  # argparse's _SubParsersAction is privat
     parser.add_argument("--timezone", metavar="TZ",
                         help="the show's IANA time zone, e.g. Europe/Berlin, when the file "
                              "names none or names a wrong one")
+    parser.add_argument("--replace-live", action="store_true",
+                        help="import even though a segment is live (a console running the "
+                             "show reloads it; without this flag such an import is refused)")
     add_db_argument(parser)
     parser.set_defaults(handler=run)
 
@@ -60,11 +64,12 @@ def run(args: argparse.Namespace) -> int:
         if args.demo and (args.room or args.timezone):
             raise ShowImportError("--room and --timezone apply to a FILE, not to --demo")
         if args.demo:
-            summary = import_demo(args.db)
+            summary = import_demo(args.db, replace_live=args.replace_live)
         elif args.file:
             summary = import_show_file(
                 args.file, args.db, args.file_format,
                 ImportOptions(room=args.room, timezone=args.timezone),
+                replace_live=args.replace_live,
             )
         else:
             raise ShowImportError("nothing to import: give a FILE or --demo")

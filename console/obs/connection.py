@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import enum
 import logging
 import time
 from collections.abc import Callable
@@ -44,6 +45,13 @@ from console.obs.events import parse_event
 from console.obs.session import EventSubscriptions, ObsSession
 
 log = logging.getLogger(__name__)
+
+
+class Lane(enum.Enum):
+    """Which queue a request waits in."""
+
+    FOREGROUND = "foreground"  # takes and what the operator asked for: sent at once
+    BACKGROUND = "background"  # countdown text, readiness checks: only when nothing else waits
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,10 @@ class ObsConnection:
         self._supervisor: asyncio.Task[None] | None = None
         self._ever_connected = False
         self._stopping = False
+        self._busy = 0  # requests queued or running (foreground and the one background)
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._background_lane = asyncio.Lock()  # one background request at a time
 
     def __repr__(self) -> str:
         return f"ObsConnection(name={self.name!r}, url={self.endpoint.url!r}, state={self._state})"
@@ -147,13 +159,20 @@ class ObsConnection:
 
     async def request(
         self, request_type: str, data: dict[str, Any] | None = None,
-        timeout_s: float | None = None,
+        timeout_s: float | None = None, lane: Lane = Lane.FOREGROUND,
     ) -> dict[str, Any]:
         """Send one request; raise an :class:`ObsError` subclass on any failure.
 
         A timeout or a lost socket ends the session (its request stream can no
-        longer be trusted) and the connection reconnects by itself.
+        longer be trusted) and the connection reconnects by itself. A
+        :attr:`Lane.BACKGROUND` request waits until no foreground request is queued
+        or running, so a take waits behind at most one background request already
+        sent, never behind a queue of them.
         """
+        if lane is Lane.BACKGROUND:
+            async with self._background_lane:
+                await self._idle.wait()
+                return await self.request(request_type, data, timeout_s)
         session, executor = self._session, self._executor
         if session is None or executor is None or self._state is not ConnectionState.CONNECTED:
             raise ObsNotConnected(f"OBS '{self.name}' is {self._state.value}")
@@ -163,7 +182,14 @@ class ObsConnection:
                 f"does not offer {request_type}"
             )
         timeout = timeout_s or self.settings.request_timeout_s
-        return await self._run_request(session, executor, request_type, data, timeout)
+        self._busy += 1
+        self._idle.clear()
+        try:
+            return await self._run_request(session, executor, request_type, data, timeout)
+        finally:
+            self._busy -= 1
+            if self._busy == 0:
+                self._idle.set()
 
     async def _run_request(
         self, session: ObsSession, executor: concurrent.futures.ThreadPoolExecutor,
@@ -336,4 +362,4 @@ def _close_if_opened(future: concurrent.futures.Future[ObsSession]) -> None:
         future.result().close()
 
 
-__all__ = ["ConnectionSettings", "ObsConnection", "ObsKicked"]
+__all__ = ["ConnectionSettings", "Lane", "ObsConnection", "ObsKicked"]

@@ -2,6 +2,9 @@
 
 Services and the window never name an obs-websocket request or build its
 payload: they call these methods, and read typed events from :attr:`events`.
+A gateway sends in one lane of the connection (:meth:`ObsGateway.background` for
+work that must never hold up a take); OBS sees one request at a time from us
+either way.
 A request OBS refuses raises :class:`~console.obs.errors.ObsRequestFailed`; a
 lost or missing connection raises another :class:`~console.obs.errors.ObsError`
 (all are operator errors, told in plain words).
@@ -11,11 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from psygnal import SignalInstance
 
 from console.models.obs_state import ConnectionState
-from console.obs.connection import ObsConnection
+from console.obs.connection import Lane, ObsConnection
 from console.obs.errors import ObsRequestFailed
 
 # obs-websocket's "resource not found" (no such scene, input or scene item).
@@ -31,8 +35,19 @@ class SceneItem:
 class ObsGateway:
     """What the console asks of one OBS, named by what it does."""
 
-    def __init__(self, connection: ObsConnection) -> None:
+    def __init__(self, connection: ObsConnection, lane: Lane = Lane.FOREGROUND) -> None:
         self._connection = connection
+        self._lane = lane
+
+    async def _request(self, request_type: str,
+                       data: dict[str, Any] | None = None) -> dict[str, Any]:
+        return await self._connection.request(request_type, data, lane=self._lane)
+
+    def background(self) -> ObsGateway:
+        """The same OBS, for work that must never hold up a take (countdown text,
+        readiness checks): its requests wait until no take or other foreground request
+        is queued (``Lane.BACKGROUND``)."""
+        return ObsGateway(self._connection, Lane.BACKGROUND)
 
     @property
     def name(self) -> str:
@@ -59,41 +74,41 @@ class ObsGateway:
     # -- scenes and transitions -------------------------------------------------------
 
     async def set_program_scene(self, scene: str) -> None:
-        await self._connection.request("SetCurrentProgramScene", {"sceneName": scene})
+        await self._request("SetCurrentProgramScene", {"sceneName": scene})
 
     async def set_preview_scene(self, scene: str) -> None:
         """Studio mode only; OBS refuses it otherwise (code 506)."""
-        await self._connection.request("SetCurrentPreviewScene", {"sceneName": scene})
+        await self._request("SetCurrentPreviewScene", {"sceneName": scene})
 
     async def trigger_studio_transition(self) -> None:
-        await self._connection.request("TriggerStudioModeTransition")
+        await self._request("TriggerStudioModeTransition")
 
     async def set_studio_mode(self, enabled: bool) -> None:
-        await self._connection.request("SetStudioModeEnabled", {"studioModeEnabled": enabled})
+        await self._request("SetStudioModeEnabled", {"studioModeEnabled": enabled})
 
     async def set_transition(self, name: str) -> None:
-        await self._connection.request("SetCurrentSceneTransition", {"transitionName": name})
+        await self._request("SetCurrentSceneTransition", {"transitionName": name})
 
     async def set_transition_duration(self, milliseconds: int) -> None:
-        await self._connection.request(
+        await self._request(
             "SetCurrentSceneTransitionDuration", {"transitionDuration": milliseconds})
 
     # -- inputs and scene items -------------------------------------------------------
 
     async def set_text(self, input_name: str, text: str) -> None:
         """The text of a text source."""
-        await self._connection.request(
+        await self._request(
             "SetInputSettings", {"inputName": input_name, "inputSettings": {"text": text}})
 
     async def set_image_file(self, input_name: str, path: Path) -> None:
         """The file an image source shows."""
-        await self._connection.request(
+        await self._request(
             "SetInputSettings", {"inputName": input_name, "inputSettings": {"file": str(path)}})
 
     async def scene_item_id(self, scene: str, source: str) -> int | None:
         """The id of ``source`` in ``scene``; None when the scene has no such source."""
         try:
-            found = await self._connection.request(
+            found = await self._request(
                 "GetSceneItemId", {"sceneName": scene, "sourceName": source})
         except ObsRequestFailed as error:
             if error.code == RESOURCE_NOT_FOUND:
@@ -103,13 +118,13 @@ class ObsGateway:
         return item_id if isinstance(item_id, int) else None
 
     async def set_scene_item_enabled(self, scene: str, item_id: int, enabled: bool) -> None:
-        await self._connection.request("SetSceneItemEnabled", {
+        await self._request("SetSceneItemEnabled", {
             "sceneName": scene, "sceneItemId": item_id, "sceneItemEnabled": enabled})
 
     async def scene_items(self, scene: str) -> tuple[SceneItem, ...] | None:
         """The sources in ``scene``, top to bottom; None when OBS has no such scene."""
         try:
-            answer = await self._connection.request("GetSceneItemList", {"sceneName": scene})
+            answer = await self._request("GetSceneItemList", {"sceneName": scene})
         except ObsRequestFailed as error:
             if error.code == RESOURCE_NOT_FOUND:
                 return None

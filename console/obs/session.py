@@ -21,12 +21,13 @@ import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import websocket
 from obsws_python.baseclient import ObsClient
 
+from console.obs.arrival import ArrivalStampedSocket
 from console.obs.endpoint import ObsEndpoint
 from console.obs.errors import (
     ObsAuthFailed,
@@ -188,6 +189,9 @@ class ObsSession:
             close_socket(self._requests.ws)
             raise
         self._events.ws.settimeout(None)
+        # Events are stamped with the kernel's arrival time, not when Python got to them.
+        self._arrival = ArrivalStampedSocket(self._events.ws.sock)
+        self._events.ws.sock = self._arrival
         self._on_event = on_event
         self._on_closed = on_closed
         self._closing = threading.Event()
@@ -224,7 +228,7 @@ class ObsSession:
         try:
             while True:
                 message = receive(self._events.ws)
-                received_at = datetime.now(UTC)  # here, not when the busy loop gets to it
+                received_at = self._arrival.last_arrival()
                 if message.get("op") == OP_EVENT:
                     body = message.get("d", {})
                     data = body.get("eventData")

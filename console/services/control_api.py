@@ -10,6 +10,7 @@ never logged (it is registered with the log scrubber as well).
     POST /api/take | back | skip | hold   -> actions.take() ...
     POST /api/add-time  {"seconds": N}    -> actions.add_time(N)
     POST /api/message   {"text": "..."}   -> actions.message(text)
+    POST /api/rehearsal {"on": true}      -> actions.set_rehearsal(True)
 
 An action's answer (a dict) comes back as ``{"ok": true, ...}``, unless it says the
 request was ignored (``{"ignored": why}``): 409. What an action raises is sorted by
@@ -68,6 +69,7 @@ class ControlActions(Protocol):
     async def hold(self) -> dict[str, Any]: ...
     async def add_time(self, seconds: float) -> dict[str, Any]: ...
     async def message(self, text: str) -> dict[str, Any]: ...
+    async def set_rehearsal(self, enabled: bool) -> dict[str, Any]: ...
 
 
 class HttpError(Exception):
@@ -97,7 +99,7 @@ class ControlServer:
     # Each connection holds a socket and up to ~100 KiB of buffers for up to
     # request_timeout_s; without a cap, clients trickling bytes could exhaust the
     # process's file descriptors, which the OBS connection and the database share.
-    max_connections = 32
+    max_connections = 256  # a show's Stream Decks and scripts, with room for bursts
 
     def __init__(self, actions: ControlActions, token: str, port: int,
                  host: str = LOOPBACK) -> None:
@@ -118,6 +120,7 @@ class ControlServer:
             "/api/hold": ("POST", lambda _body: actions.hold()),
             "/api/add-time": ("POST", self._add_time),
             "/api/message": ("POST", self._message),
+            "/api/rehearsal": ("POST", self._rehearsal),
         }
 
     @property
@@ -248,6 +251,12 @@ class ControlServer:
         value = _json_field(body, "seconds", expected)
         seconds = check_seconds(value, "seconds", low=-MAX_ADDED_S, high=MAX_ADDED_S)
         return await self._actions.add_time(seconds)
+
+    async def _rehearsal(self, body: bytes) -> dict[str, Any]:
+        value = _json_field(body, "on", "true or false")
+        if not isinstance(value, bool):
+            raise InvalidValue("on", "must be true or false")
+        return await self._actions.set_rehearsal(value)
 
     async def _message(self, body: bytes) -> dict[str, Any]:
         # One line: the presenter screen shows it as a single line.

@@ -34,6 +34,7 @@ from console.services.asrun_log import AsRunLog
 from console.services.lower_third_output import LowerThirdOutput
 from console.services.show_runner import ShowRunner, ShowRunnerError
 from console.services.stage_clock import StageClock
+from console.services.stage_role import StageRole
 from console.services.switcher import SceneSwitcher, TakeConfirmation
 
 log = logging.getLogger(__name__)
@@ -47,13 +48,14 @@ class HandoffService:
 
     def __init__(self, runner: ShowRunner, switcher: SceneSwitcher, mirror: ObsMirror,
                  clock: StageClock, *, lower_thirds: LowerThirdOutput | None,
-                 asrun: AsRunLog) -> None:
+                 asrun: AsRunLog, role: StageRole | None = None) -> None:
         self._runner = runner
         self._switcher = switcher
         self._mirror = mirror
         self._clock = clock
         self._lower_thirds = lower_thirds
         self._asrun = asrun
+        self._role = role
         self.presenter_message = ""
 
     @property
@@ -158,9 +160,18 @@ class HandoffService:
             "rehearsal": self._runner.rehearsal,
             "message": self.presenter_message,
             "take_in_flight": self._switcher.in_flight is not None,
+            "stage_role": self._role_state(),
             "obs": {"state": snapshot.state.value, "program_scene": snapshot.program_scene,
                     "preview_scene": snapshot.preview_scene, "studio_mode": snapshot.studio_mode},
         }
+
+
+    def _role_state(self) -> dict[str, Any]:
+        status = self._role.status if self._role is not None else None
+        if status is None:
+            return {"held": True, "holder": None}
+        holder = status.holder
+        return {"held": status.held, "holder": holder.describe() if holder else None}
 
 
 def _describe(segment: Segment | None, live: LiveTiming | None) -> dict[str, Any] | None:

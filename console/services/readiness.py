@@ -104,8 +104,11 @@ class ReadinessMonitor:
     async def _run(self) -> None:
         while True:
             await self.check_now()
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow the
+            # cancellation of close() when a wake-up lands at the same moment.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._every_s)
+                async with asyncio.timeout(self._every_s):
+                    await self._wake.wait()
             self._wake.clear()
 
     def _on_change(self, *_args: object) -> None:

@@ -165,8 +165,9 @@ class StageRole:
     def _settle(self, claim: RoleClaim) -> RoleStatus:
         held = claim.held_by(self.me)
         if held and claim.taken_over_from is not None:
-            log.warning("took the stage role over from %s, which is gone",
-                        claim.taken_over_from.describe())
+            log.warning("stage role taken over", extra={
+                "from": claim.taken_over_from.describe(),
+                "why": "the console that held it is gone"})
         if held and not self._status.held:
             self._asrun.record(AsRunKind.STAGE_ROLE, event="taken", holder=self.me.describe(),
                                taken_over_from=claim.taken_over_from.describe()
@@ -189,7 +190,13 @@ class StageRole:
             self._publish(RoleStatus(held, holder))
 
     def _publish(self, status: RoleStatus) -> None:
-        if status != self._status:
-            self._status = status
+        before = self._status
+        self._status = status  # (its heartbeat time is news to nobody)
+        if (status.held, _instance(status.holder), status.error) != \
+                (before.held, _instance(before.holder), before.error):
             log.info("stage role: %s", status.describe())
             self.changed.emit(status)
+
+
+def _instance(holder: RoleHolder | None) -> str | None:
+    return holder.instance if holder is not None else None

@@ -187,7 +187,8 @@ class SceneSwitcher:
             await request()
             duration_s = (self._mirror.snapshot.transition_duration_ms or 0) / 1000
             try:
-                at = await asyncio.wait_for(watch.confirmed, TAKE_CONFIRM_TIMEOUT_S + duration_s)
+                async with asyncio.timeout(TAKE_CONFIRM_TIMEOUT_S + duration_s):
+                    at = await watch.confirmed
             except TimeoutError:
                 where = "program" if program else "preview"
                 raise TakeNotConfirmed(

@@ -139,14 +139,21 @@ class RundownModel(QAbstractItemModel):
         self.endResetModel()
 
     def set_timing(self, timing: StageTiming | None) -> None:
-        """Show new projections (every second, and when the live state changes)."""
+        """Show new projections (every second, and when the live state changes).
+
+        Only rows whose timing changed are announced, and of a row whose status stayed
+        the same only its time columns: a late show moves every projection each
+        second, and announcing whole rows made the view lay everything out again.
+        """
         if self._stage is None or timing is None:
             return
-        if timing.segments == (self._timing.segments if self._timing else None):
-            self._timing = timing
+        before, self._timing = self._timing, timing
+        if before is None or len(before.segments) != len(timing.segments):
+            self._emit_all_changed()
             return
-        self._timing = timing
-        self._emit_all_changed()
+        for old, new in zip(before.segments, timing.segments, strict=True):
+            if old != new:
+                self._emit_segment_changed(new.segment_id, whole_row=old.status != new.status)
 
     def _build(self) -> None:
         self._nodes = [_Node(kind="root", key="", parent=-1, row=0)]
@@ -192,6 +199,14 @@ class RundownModel(QAbstractItemModel):
                 parent = self._index_of(node_id)
                 self.dataChanged.emit(self.index(0, 0, parent),
                                       self.index(len(node.children) - 1, last, parent))
+
+    def _emit_segment_changed(self, segment_id: str, *, whole_row: bool) -> None:
+        node_id = self._by_segment.get(segment_id)
+        if node_id is None:
+            return
+        first = 0 if whole_row else COL_PROJECTED
+        last = len(HEADERS) - 1
+        self.dataChanged.emit(self._index_of(node_id, first), self._index_of(node_id, last))
 
     # -- lookups ----------------------------------------------------------------------
 

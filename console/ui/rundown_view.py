@@ -118,7 +118,9 @@ class RundownPanel(QWidget):
         self.tree.customContextMenuRequested.connect(self._context_menu)
         header = self.tree.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Widths are fitted once per show (_fit_columns), not on every change: fitting
+        # to contents measures every row, and the projections change every second.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -202,10 +204,16 @@ class RundownPanel(QWidget):
     def _restore_place(self) -> None:
         for row in range(self.model.rowCount()):
             self._restore_rows(self.model.index(row, 0))
+        self._fit_columns()
         target = self._pending_select or self._saved_selection
         self._pending_select = None
         if target is not None:
             self.select_segment(target)
+
+    def _fit_columns(self) -> None:
+        for column in range(self.model.columnCount()):
+            if column != COL_TITLE:
+                self.tree.resizeColumnToContents(column)
 
     def _restore_rows(self, index: QModelIndex) -> None:
         if index.data(KIND_ROLE) != SEGMENT:

@@ -3,51 +3,22 @@ control API, a real OBS, and an independent client checking what OBS did."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from console.models.preflight import LOWER_THIRD_IMAGE, LOWER_THIRD_TEXT
-from console.obs.private_obs import PrivateObs, free_port
+from console.obs.private_obs import PrivateObs
 from console.store.database import open_database
 from console.store.shows import load_show
-from tests.helpers.cli import ConsoleProcess, console_environment, run_console
+from tests.helpers.cli import console_environment, run_console
+from tests.helpers.control import TOKEN, call, start_console, wait_for_state
 from tests.helpers.obs import bare_client
 
 pytestmark = pytest.mark.obs
-TOKEN = "e2e-control-token-123456"
-
-
-def call(port: int, method: str, path: str, body: dict[str, Any] | None = None,
-         token: str | None = TOKEN) -> tuple[int, dict[str, Any]]:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}", method=method,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers={"Authorization": f"Bearer {token}"} if token else {},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=15) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, json.loads(error.read() or b"{}")
-
-
-def wait_for_state(port: int, predicate: Any, timeout_s: float = 5.0) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        status, state = call(port, "GET", "/api/state")
-        assert status == 200
-        if predicate(state) or time.monotonic() > deadline:
-            assert predicate(state), state
-            return state
-        time.sleep(0.05)
 
 
 def lower_third_settings(obs: PrivateObs) -> tuple[str, str]:
@@ -95,16 +66,6 @@ def take_rows(db: Path) -> list[tuple[str, str | None, str | None]]:
         return connection.execute(
             "SELECT segment_id, planned, actual FROM asrun WHERE kind = 'take' ORDER BY id"
         ).fetchall()
-
-
-def start_console(tmp_path: Path, obs: PrivateObs, db: Path) -> tuple[ConsoleProcess, int]:
-    port = free_port()
-    env = console_environment(tmp_path, obs.password, {"CONSOLE_CONTROL_TOKEN": TOKEN})
-    app = ConsoleProcess(["run", "--obs", obs.url, "--db", str(db), "--control-port", str(port)],
-                         env)
-    app.wait_for_record(30, msg="control API listening")
-    app.wait_for_record(30, msg="connected to OBS")
-    return app, port
 
 
 def test_three_takes_through_the_control_api_follow_the_rundown(

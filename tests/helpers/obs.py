@@ -6,9 +6,15 @@ failure with the command to fix it, never a silent skip.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import shutil
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import obsws_python
@@ -73,3 +79,50 @@ def ensure_scenes(client: obsws_python.ReqClient, *names: str) -> None:
     for name in names:
         if name not in existing:
             client.send("CreateScene", {"sceneName": name})
+
+
+class ObsEventLog:
+    """An independent witness (obsws-python's own EventClient, in a process of its own)
+    noting when OBS's program scene changed and when transitions started."""
+
+    def __init__(self, obs: PrivateObs) -> None:
+        self.program: list[tuple[str, datetime]] = []
+        self.transitions: list[datetime] = []
+        self._lock = threading.Lock()
+        env = {**os.environ, "OBS_WEBSOCKET_PASSWORD": obs.password}
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "tests.helpers.event_witness", str(obs.port)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+        assert self._process.stdout is not None
+        ready = self._process.stdout.readline()
+        assert ready.strip() == "READY", ready
+        self._reader = threading.Thread(target=self._read, name="event-witness", daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self._process.stdout is not None
+        for line in self._process.stdout:
+            record = json.loads(line)
+            at = datetime.fromtimestamp(record["t"], UTC)
+            with self._lock:
+                if record["kind"] == "program":
+                    self.program.append((record["scene"], at))
+                else:
+                    self.transitions.append(at)
+
+    def clear(self) -> None:
+        with self._lock:
+            self.program.clear()
+            self.transitions.clear()
+
+    def scenes(self) -> list[str]:
+        with self._lock:
+            return [scene for scene, _at in self.program]
+
+    def close(self) -> None:
+        assert self._process.stdin is not None
+        self._process.stdin.close()
+        self._process.wait(timeout=10)
+        self._reader.join(timeout=5)
+        assert self._process.stdout is not None
+        self._process.stdout.close()

@@ -17,6 +17,7 @@ from console.models.preflight import LOWER_THIRD_IMAGE, LOWER_THIRD_TEXT
 from console.models.show import Segment, SegmentKind, Speaker
 from console.obs.connection import ObsConnection
 from console.obs.endpoint import ObsEndpoint
+from console.obs.gateway import ObsGateway
 from console.obs.private_obs import PrivateObs
 from console.services.lower_third_output import LowerThirdOutput
 from console.ui.lower_third_render import render_lower_third_png
@@ -54,15 +55,18 @@ def test_latin_text_arabic_image_and_auto_hide(
     async def scenario() -> None:
         connection = ObsConnection(ObsEndpoint("127.0.0.1", own_obs.port), own_obs.password)
         connection.start()
-        output = LowerThirdOutput(connection, renderer, tmp_path / "lt", auto_hide_s=0.5)
+        output = LowerThirdOutput(ObsGateway(connection), renderer, tmp_path / "lt",
+                                  auto_hide_s=0.5)
         try:
             await connection.wait_for_state(connection.state.CONNECTED, timeout_s=10)
-            await output.show_for(segment_for("Elif Yıldız", "tr"), SCENE)
+            result = await output.show_for(segment_for("Elif Yıldız", "tr"), SCENE)
+            assert result.error is None
+            assert result.shown is not None
             text = client.send("GetInputSettings", {"inputName": LOWER_THIRD_TEXT}, raw=True)
             assert text["inputSettings"]["text"] == "Elif Yıldız\nBridges Institute"
             assert enabled(client, LOWER_THIRD_TEXT)
             assert not enabled(client, LOWER_THIRD_IMAGE)
-            await output.show_for(segment_for("ليلى حداد", "ar"), SCENE)
+            assert (await output.show_for(segment_for("ليلى حداد", "ar"), SCENE)).error is None
             image = client.send("GetInputSettings", {"inputName": LOWER_THIRD_IMAGE}, raw=True)
             assert Path(image["inputSettings"]["file"]).is_file()
             assert enabled(client, LOWER_THIRD_IMAGE)
@@ -79,3 +83,28 @@ def test_latin_text_arabic_image_and_auto_hide(
         aio.run(scenario())
     finally:
         client.disconnect()
+
+
+def test_a_png_the_disk_refuses_is_reported_not_raised(
+    qapp: Any, aio: LoopRunner, shared_obs: PrivateObs, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the lower-third folder should be")
+    renderer = functools.partial(render_lower_third_png, template=load_template())
+
+    async def scenario() -> None:
+        connection = ObsConnection(ObsEndpoint("127.0.0.1", shared_obs.port),
+                                   shared_obs.password)
+        connection.start()
+        output = LowerThirdOutput(ObsGateway(connection), renderer, blocked / "lt")
+        try:
+            await connection.wait_for_state(connection.state.CONNECTED, timeout_s=10)
+            result = await output.show_for(segment_for("ليلى حداد", "ar"), SCENE)
+            assert result.shown is None
+            assert result.error is not None
+            assert "not-a-folder" in result.error
+        finally:
+            await output.close()
+            await connection.stop()
+
+    aio.run(scenario())

@@ -8,6 +8,8 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import asyncio
+import inspect
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -33,6 +35,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def loop(qloop: LoopRunner) -> asyncio.AbstractEventLoop:
     """The shared qasync loop (tests/helpers/loops.py: no task may outlive the test)."""
     return qloop.loop
+
+
+@pytest.fixture
+def closers(qloop: LoopRunner) -> Iterator[list[Callable[[], object]]]:
+    """Closing calls run at the end of the test, last added first, on the loop (a closing
+    call that returns an awaitable, such as ``ShowRunner.close``, is awaited there)."""
+    stack: list[Callable[[], object]] = []
+    yield stack
+    for close in reversed(stack):
+        result = close()
+        if inspect.isawaitable(result):
+            qloop.run(result)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""MainWindow: docks, remembered layout, the status line, the empty-show banner."""
+"""MainWindow: docks, remembered layout, menus, banners, drops, the status line, the
+empty-show banner. (Importing: tests/ui/test_import_controller.py.)"""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QSize
+from PySide6.QtCore import QMimeData, QPointF, QSettings, QSize, Qt, QUrl
+from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QDockWidget, QFrame, QLabel, QMessageBox, QPushButton
 
 from console.obs.errors import ObsNotConnected
@@ -108,7 +110,6 @@ def test_show_message_stays_and_errors_are_red(make_window):
     assert status(window).property("tone") == Tone.ALARM.value
 
 
-@pytest.mark.expected_log("console.ui.tasks")
 def test_a_failing_take_shows_in_the_status_bar(make_window, mirror, switcher, loop):
     window = make_window()
     publish(mirror, LIVE)
@@ -120,6 +121,71 @@ def test_a_failing_take_shows_in_the_status_bar(make_window, mirror, switcher, l
 
     assert status(window).text().endswith("Take 'Keynote': OBS 'main' is reconnecting")
     assert status(window).property("tone") == Tone.ALARM.value
+
+
+def test_a_take_refused_while_another_is_in_flight_shows_in_the_status_bar(
+        qloop, make_window, mirror, switcher, loop):
+    window = make_window()
+    publish(mirror, LIVE)
+    window.scene_panel.select_scene("Keynote")
+    switcher.hold = asyncio.Event()
+
+    window.scene_panel.take()
+    qloop.wait_until(lambda: switcher.in_flight is not None, what="the take in flight")
+    window.scene_panel.take()  # Space again: the switcher refuses, the operator is told
+    qloop.wait_until(lambda: switcher.refused, what="the second take refused")
+    switcher.hold.set()
+    settle(loop)
+
+    assert switcher.calls == [("take", "Keynote")]
+    assert "Take 'Keynote': take of 'Keynote' refused: a take is already in flight" in \
+        status(window).text()
+    assert status(window).property("tone") == Tone.ALARM.value
+
+
+def test_menus_are_made_once_and_come_before_view(make_window):
+    window = make_window()
+
+    show_menu = window.menu("&Show")
+    file_menu = window.menu("&File")
+
+    assert window.menu("&Show") is show_menu
+    assert [a.text() for a in window.menuBar().actions()] == ["&Show", "&File", "&View", "&Help"]
+    assert file_menu.objectName() == "fileMenu"
+    assert show_menu.objectName() == "showMenu"
+
+
+def test_banners_and_status_widgets_go_where_the_operator_sees_them(make_window):
+    window = make_window()
+    band = QLabel("STORAGE FAILING")
+    band.setObjectName("storageBand")
+    busy = QLabel("busy")
+    busy.setObjectName("busyIndicator")
+
+    window.add_banner(band)
+    window.add_status_widget(busy)
+
+    assert window.centralWidget().findChild(QLabel, "storageBand") is band
+    assert window.statusBar().findChild(QLabel, "busyIndicator") is busy
+
+
+def test_a_dropped_file_goes_to_the_drop_handler(make_window, tmp_path):
+    window = make_window()
+    dropped: list[Path] = []
+    schedule = tmp_path / "schedule.json"
+
+    assert not drop(window, schedule).isAccepted()  # no handler: refused
+
+    window.set_drop_handler(dropped.append)
+    assert window.acceptDrops()
+    assert drop(window, schedule).isAccepted()
+    assert not drop(window, schedule, tmp_path / "other.json").isAccepted()  # one at a time
+    assert dropped == [schedule]
+
+    window.set_drop_handler(None)
+    assert not window.acceptDrops()
+    assert not drop(window, schedule).isAccepted()
+    assert dropped == [schedule]
 
 
 def test_the_banner_is_hidden_until_a_demo_is_offered(make_window):
@@ -169,6 +235,15 @@ def test_a_failed_demo_load_keeps_the_banner_and_reports(make_window, loop):
     assert status(window).property("tone") == Tone.ALARM.value
 
 
+def test_hide_empty_show_banner_hides_the_offer(make_window):
+    window = make_window()
+    window.offer_demo(_summary("unused"))
+
+    window.hide_empty_show_banner()  # a show arrived another way (an import)
+
+    assert banner(window).isHidden()
+
+
 def test_about_opens_without_blocking(qtbot, make_window):
     window = make_window()
 
@@ -178,6 +253,16 @@ def test_about_opens_without_blocking(qtbot, make_window):
     assert box.isVisible()
     assert "Conference production console" in box.text()
     box.close()
+
+
+def drop(window: MainWindow, *paths: Path) -> QDropEvent:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    event.setAccepted(False)
+    window.dropEvent(event)
+    return event
 
 
 def _summary(text: str, calls: list[str] | None = None):

@@ -1,31 +1,27 @@
-"""The rundown view and the clock over a real ShowRunner, editor and database (demo show)."""
+"""The rundown view and the clock over a real ShowRunner, editor, stage clock, handoff and
+database (demo show)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import shiboken6
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QMessageBox, QPushButton
 
 from console.models.show import Show, find_segment
 from console.models.timing import TimerPhase
 from console.services.rundown_editor import RundownEditor
-from console.services.show_import import demo_show_path, import_demo
+from console.services.show_import import import_demo
 from console.services.show_runner import ShowRunner
-from console.store.asrun import AsRunWriter
 from console.store.database import open_database
 from console.store.shows import load_show
 from console.ui import tasks
 from console.ui.clock_panel import ClockPanel
-from console.ui.main_window import MainWindow
 from console.ui.rundown_model import (
     COL_DURATION,
     COL_PLANNED,
@@ -36,34 +32,53 @@ from console.ui.rundown_model import (
 )
 from console.ui.rundown_view import RundownPanel
 from console.ui.theme import Tone, colour
+from tests.helpers.loops import until
+from tests.ui.support import (
+    FixedClock,
+    Stage,
+    idle,
+    make_stage,
+    open_confirmations,
+    owned,
+    show_active,
+)
 
 ZONE = ZoneInfo("Asia/Kuala_Lumpur")
 WELCOME, ADDRESS, FILM, KEYNOTE = (f"bridges26-d1s1-0{i}" for i in range(1, 5))
+SESSION_TWO = [f"bridges26-d1s2-0{i}" for i in range(1, 6)]  # "Technology in the Booth"
 
 
-class FixedClock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def set(self, hour: int, minute: int, second: int = 0) -> None:
-        self.at = datetime(2026, 12, 5, hour, minute, second, tzinfo=ZONE)
+def at(hour: int, minute: int, second: int = 0) -> datetime:
+    """That time on the demo show's first day."""
+    return datetime(2026, 12, 5, hour, minute, second, tzinfo=ZONE)
 
 
 @dataclass
 class Rig:
-    db_path: Path
-    clock: FixedClock
-    runner: ShowRunner
-    editor: RundownEditor
+    stage: Stage
     panel: RundownPanel
     errors: list[str]
 
     @property
+    def db_path(self) -> Path:
+        return self.stage.db_path
+
+    @property
+    def runner(self) -> ShowRunner:
+        return self.stage.runner
+
+    @property
+    def editor(self) -> RundownEditor:
+        return self.stage.editor
+
+    @property
     def model(self) -> RundownModel:
         return self.panel.model
+
+    def set_time(self, hour: int, minute: int, second: int = 0) -> None:
+        """Move the clock to that time and let the stage clock tick."""
+        self.stage.clock.at = at(hour, minute, second)
+        self.stage.stage_clock.refresh()
 
     def text(self, segment_id: str, column: int) -> str:
         return self.model.index_of_segment(segment_id, column).data()
@@ -78,52 +93,20 @@ class Rig:
         return show
 
 
-def owned(stack: list, widget):
-    """Delete ``widget`` at the end of the test, on the main thread (the garbage collector
-    might otherwise destroy it, timers and all, on whichever thread it runs)."""
-
-    def delete() -> None:
-        if shiboken6.isValid(widget):
-            widget.close()
-            shiboken6.delete(widget)
-
-    stack.append(delete)
-    return widget
-
-
-def make_rig(qtbot, db_path: Path, stack: list) -> Rig:
-    clock = FixedClock(datetime(2026, 12, 5, 8, 50, tzinfo=ZONE))
-    writer = AsRunWriter(db_path)
-    stack.append(writer.close)
-    runner = ShowRunner(db_path, writer, "test-console", clock=clock)
-    stack.append(runner.close)
-    editor = RundownEditor(runner, db_path)
-    stack.append(editor.close)
-    panel = owned(stack, RundownPanel(runner, editor))
+def make_rig(db_path: Path, mirror, closers: list) -> Rig:
+    stage = make_stage(db_path, FixedClock(at(8, 50)), mirror, closers)
+    panel = owned(closers, RundownPanel(stage.runner, stage.editor, stage.stage_clock,
+                                        stage.handoff))
     errors: list[str] = []
     panel.failed.connect(errors.append)
-    return Rig(db_path, clock, runner, editor, panel, errors)
+    return Rig(stage, panel, errors)
 
 
 @pytest.fixture
-def closers(loop) -> Iterator[list]:
-    stack: list = []
-    yield stack
-    for close in reversed(stack):
-        close()
-
-
-@pytest.fixture
-def rig(qtbot, tmp_path, closers) -> Rig:
+def rig(tmp_path, mirror, closers) -> Rig:
     db_path = tmp_path / "show.db"
     import_demo(db_path)
-    return make_rig(qtbot, db_path, closers)
-
-
-async def idle() -> None:
-    await asyncio.sleep(0.02)  # Qt's queued events (an editor's commit) run first
-    await tasks.wait_idle()
-    await asyncio.sleep(0)
+    return make_rig(db_path, mirror, closers)
 
 
 def test_the_tree_shows_days_sessions_and_segments_with_planned_times(rig):
@@ -289,8 +272,8 @@ def test_the_projections_move_with_the_clock_without_closing_an_editor(qtbot, ri
 
     async def scenario() -> None:
         rig.panel.show()
-        await rig.runner.go_live(WELCOME)
-        rig.clock.set(9, 10)  # the welcome is 5 minutes over
+        await rig.runner.go_live(WELCOME)  # at 08:50, for 5 minutes
+        assert rig.text(ADDRESS, COL_PROJECTED) == "08:55:00"
         index = rig.model.index_of_segment(FILM, COL_DURATION)
         tree.setCurrentIndex(index)
         tree.edit(index)
@@ -298,7 +281,7 @@ def test_the_projections_move_with_the_clock_without_closing_an_editor(qtbot, ri
         assert editor is not None
         editor.selectAll()
         qtbot.keyClicks(editor, "7:")
-        rig.panel.refresh_timing()
+        rig.set_time(9, 10)  # the stage clock ticks: the welcome is 15 minutes over
         assert editor.isVisible()
         assert editor.text() == "7:"
         assert rig.text(ADDRESS, COL_PROJECTED) == "09:10:00"
@@ -309,90 +292,152 @@ def test_the_projections_move_with_the_clock_without_closing_an_editor(qtbot, ri
 
 
 def test_the_clock_shows_time_left_in_its_phase_colours(rig, qloop, closers):
-    clock_panel = owned(closers, ClockPanel(rig.runner))
+    clock_panel = owned(closers, ClockPanel(rig.runner, rig.stage.stage_clock))
 
     async def scenario() -> None:
-        rig.clock.set(9, 0)
+        rig.set_time(9, 0)
         await rig.runner.go_live(WELCOME)  # 5 minutes, warning at 2:00, danger at 0:30
 
         steps = [((9, 2, 0), "3:00", TimerPhase.NORMAL, Tone.NEUTRAL),
                  ((9, 3, 30), "1:30", TimerPhase.WARNING, Tone.WARNING),
                  ((9, 4, 45), "0:15", TimerPhase.DANGER, Tone.ALARM)]
-        for at, text, phase, tone in steps:
-            rig.clock.set(*at)
-            clock_panel.refresh()
+        for time, text, phase, tone in steps:
+            rig.set_time(*time)
             assert clock_panel.remaining.text() == text
             assert clock_panel.phase is phase
             assert clock_panel.remaining.property("tone") == tone.value
         assert clock_panel.time_label.text() == "09:04:45"
         assert clock_panel.live_title.text() == "Welcome and housekeeping"
 
-        rig.clock.set(9, 5, 10)
-        clock_panel.refresh()
+        rig.set_time(9, 5, 10)
         assert clock_panel.remaining.text() == "−0:10"
         assert clock_panel.phase is TimerPhase.OVERTIME
         tones = {clock_panel.remaining.property("tone")}
-        clock_panel.refresh()
+        rig.stage.stage_clock.refresh()  # the next tick
         tones.add(clock_panel.remaining.property("tone"))
         assert tones == {Tone.ALARM.value, Tone.NEUTRAL.value}  # it blinks
         assert clock_panel.drift.text() == "0:10 late"
 
         # Far behind: the next hard start (11:00) is at risk.
-        rig.clock.set(10, 50)
-        clock_panel.refresh()
+        rig.set_time(10, 50)
         assert "AT RISK" in clock_panel.next_hard.text()
         assert clock_panel.next_hard.property("tone") == Tone.ALARM.value
 
     qloop.run(scenario())
 
 
-def drop(window: MainWindow, path: Path) -> None:
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(path))])
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
-                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
-    window.dropEvent(event)
+def session_index(rig: Rig, day_row: int, session_row: int):
+    day = rig.model.index(day_row, 0)
+    return rig.model.index(session_row, 0, day)
 
 
-@pytest.fixture
-def empty_window(qtbot, tmp_path, closers, mirror, switcher):
-    rig = make_rig(qtbot, tmp_path / "empty.db", closers)
-    window = owned(closers, MainWindow(mirror, switcher, tmp_path / "window.ini"))
-    window.set_rundown(rig.panel, ClockPanel(rig.runner))
-    window.enable_import(rig.editor.import_file)
-    return rig, window
+def segment_ids(show: Show | None) -> set[str]:
+    assert show is not None
+    return {segment.id for stage in show.stages for day in stage.days
+            for session in day.sessions for segment in session.segments}
 
 
-def test_dropping_a_schedule_imports_it_into_the_rundown(empty_window, qloop, tmp_path):
-    rig, window = empty_window
-    assert rig.model.rowCount() == 0
-    assert window.menuBar().actions()[0].text() == "&File"
-
+def test_go_live_takes_the_selected_segment_through_the_handoff(qtbot, rig, qloop):
     async def scenario() -> None:
-        drop(window, demo_show_path())
-        assert window.import_running()
-        assert not window.findChild(type(window._progress), "importProgress").isHidden()
+        show_active(qtbot, rig.panel)
+        rig.panel.select_segment(FILM)
+        rig.panel.tree.setFocus()
+        qtbot.keyClick(rig.panel.tree, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         await idle()
 
     qloop.run(scenario())
-    assert not window.import_running()
-    assert "imported \"Bridges 2026\"" in window.status_text()
-    assert rig.model.rowCount() >= 1
-    assert rig.text(WELCOME, COL_PLANNED) == "09:00 ▲"
-    assert rig.runner.show is not None
-    assert rig.saved_show() == rig.runner.show
+    assert rig.errors == []
+    # One take, in the take slot, of the segment's own scene: out of order is allowed.
+    assert rig.stage.switcher.calls == [("program", "Video")]
+    live = rig.runner.live.live
+    assert live is not None
+    assert live.segment_id == FILM
+    assert live.started_at == at(8, 50)  # as of OBS's confirmation
+    [take] = rig.stage.asrun_entries("take")
+    assert take.segment_id == FILM
+    assert take.actual == at(8, 50)
+    assert take.details["scene"] == "Video"
+    assert rig.model.index_of_segment(FILM).data(STATUS_ROLE) == "live"
+    assert not rig.panel.actions_by_name["goLiveAction"].isEnabled()  # it is live already
 
 
-def test_a_bad_file_shows_the_importers_message(empty_window, qloop, tmp_path):
-    rig, window = empty_window
-    bad = tmp_path / "broken.json"
-    bad.write_text('{"format": "conference-console/show", "version": 1, "name": ')
+def test_go_live_while_a_take_is_in_flight_is_refused(rig, qloop):
+    switcher = rig.stage.switcher
+    switcher.hold = asyncio.Event()
 
     async def scenario() -> None:
-        drop(window, bad)
-        await idle()
+        first = tasks.run_task(rig.stage.handoff.take(), description="Take the next segment")
+        await until(lambda: switcher.in_flight is not None, 5, "the first take in flight")
+        rig.panel.select_segment(KEYNOTE)
+        rig.panel.actions_by_name["goLiveAction"].trigger()
+        await until(lambda: rig.errors, 5, "the refusal reported")
+        assert rig.runner.live.live is None  # the first take is still in flight
+        switcher.hold.set()
+        await first
 
     qloop.run(scenario())
-    assert "broken.json" in window.status_text()
-    assert window._status.property("tone") == Tone.ALARM.value
-    assert rig.runner.show is None
+    assert len(rig.errors) == 1
+    assert rig.errors[0].startswith("Go live with 'Keynote: Interpreting for a million "
+                                    "listeners': take of the next segment refused: "
+                                    "a take is already in flight")
+    assert switcher.refused == [("exclusive", "take of the next segment")]
+    # Only the first take went on air: the rundown's next segment, not the keynote.
+    assert switcher.calls == [("program", "Opening")]
+    live = rig.runner.live.live
+    assert live is not None
+    assert live.segment_id == WELCOME
+    assert [entry.segment_id for entry in rig.stage.asrun_entries("take")] == [WELCOME]
+
+
+def test_deleting_a_session_asks_first_naming_its_segments(qtbot, rig, qloop):
+    before = rig.runner.show
+    session = session_index(rig, 0, 1)
+    assert "Technology in the Booth" in session.data()
+
+    async def delete_session() -> QMessageBox:
+        rig.panel.tree.setCurrentIndex(session)
+        assert rig.panel.selected_segment_id() is None  # a session row, not a segment
+        delete = rig.panel.actions_by_name["deleteAction"]
+        assert delete.isEnabled()
+        delete.trigger()
+        await until(lambda: open_confirmations(rig.panel), 5, "the confirmation")
+        [box] = open_confirmations(rig.panel)
+        return box
+
+    async def cancelled() -> None:
+        box = await delete_session()
+        assert "'Technology in the Booth'" in box.text()
+        assert "5 segment(s)" in box.text()
+        assert "Latency budgets for live interpretation" in box.informativeText()
+        assert "Lunch break" in box.informativeText()
+        box.button(QMessageBox.StandardButton.Cancel).click()
+        await idle()
+
+    qloop.run(cancelled())
+    assert rig.runner.show is before
+    assert set(SESSION_TWO) <= segment_ids(rig.saved_show())
+    assert not rig.editor.can_undo
+    assert rig.errors == []
+
+    async def confirmed() -> None:
+        box = await delete_session()
+        action = box.findChild(QPushButton, "confirmAction")
+        assert action is not None
+        assert action.text() == "Delete session"
+        action.click()
+        await idle()
+
+    qloop.run(confirmed())
+    assert rig.errors == []
+    assert not set(SESSION_TWO) & segment_ids(rig.runner.show)
+    assert not set(SESSION_TWO) & segment_ids(rig.saved_show())
+    assert "Technology in the Booth" not in session_index(rig, 0, 1).data()
+    assert rig.editor.can_undo
+
+    async def undo() -> None:
+        rig.panel.actions_by_name["undoAction"].trigger()
+        await idle()
+
+    qloop.run(undo())
+    assert set(SESSION_TWO) <= segment_ids(rig.saved_show())
+    assert rig.runner.show == before

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-import pytest
 from PySide6.QtWidgets import QLabel, QListWidget, QProgressBar, QPushButton
 
 from console.models.preflight import LOWER_THIRD_TEXT, MissingItem, MissingKind
@@ -100,7 +99,6 @@ def test_rechecks_during_a_check_fold_into_one_more(qtbot, qloop: LoopRunner) ->
     assert panel.missing == (SOURCE,)
 
 
-@pytest.mark.expected_log("console.ui.tasks")
 def test_a_failed_check_is_shown(qtbot, qloop: LoopRunner) -> None:
     class Failing(FakeService):
         async def check(self) -> Sequence[MissingItem]:

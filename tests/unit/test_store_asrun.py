@@ -3,6 +3,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -161,16 +162,25 @@ def test_flushed_rows_survive_sigkill(db_path: Path) -> None:
 def test_failed_commits_are_reported_and_retried(
     db_path: Path, db: sqlite_utils.Database,
 ) -> None:
-    writer = AsRunWriter(db_path)
+    statuses: list[str | None] = []
+    writer = AsRunWriter(db_path, on_status=statuses.append)
     try:
         db.execute("""CREATE TRIGGER inject_failure BEFORE INSERT ON asrun
-                      WHEN NEW.kind = 'poison' BEGIN SELECT RAISE(ABORT, 'injected'); END""")
+                      WHEN NEW.details LIKE '%poison%' BEGIN SELECT RAISE(ABORT, 'injected');
+                      END""")
         writer.append(entry(1))
-        writer.append(entry(2, kind="poison"))
+        writer.append(entry(2, AsRunKind.TAKE, poison=True))
         with pytest.raises(StoreError, match="not committed: injected"):
             writer.flush(timeout=30)
-        assert db.execute("SELECT count(*) FROM asrun WHERE kind = 'poison'").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM asrun WHERE kind = 'take'").fetchone()[0] == 0
         db.execute("DROP TRIGGER inject_failure")
+        deadline = time.monotonic() + 30
+        while len(statuses) < 2:  # the kept rows, committed by a retry
+            assert time.monotonic() < deadline, "the writer never committed again"
+            time.sleep(0.02)
     finally:
-        writer.close()  # retries the kept rows once more before stopping
-    assert [e.kind for e in read_asrun(db)] == ["note", "poison"]
+        writer.close()
+    assert [e.kind for e in read_asrun(db)] == ["note", "take"]
+    assert len(statuses) == 2
+    assert "injected" in str(statuses[0])
+    assert statuses[1] is None

@@ -1,0 +1,248 @@
+"""ImportController: File › Import schedule…, dropped files, and the confirmation over a live show.
+
+Over a real ShowRunner, RundownEditor and database, in a real MainWindow.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButton
+
+from console.models.show import Show, find_segment
+from console.services.show_import import demo_show_path, import_demo
+from console.store.database import open_database
+from console.store.shows import load_show
+from console.ui.clock_panel import ClockPanel
+from console.ui.import_controller import ImportController
+from console.ui.main_window import MainWindow
+from console.ui.rundown_model import COL_PLANNED
+from console.ui.rundown_view import RundownPanel
+from console.ui.theme import Tone
+from tests.helpers.loops import LoopRunner, until
+from tests.ui.support import FixedClock, Stage, idle, make_stage, open_confirmations, owned
+
+ZONE = ZoneInfo("Asia/Kuala_Lumpur")
+WELCOME, ADDRESS, FILM = (f"bridges26-d1s1-0{i}" for i in range(1, 4))
+
+
+@dataclass
+class Rig:
+    stage: Stage
+    window: MainWindow
+    imports: ImportController
+    panel: RundownPanel
+
+    def saved_show(self) -> Show | None:
+        database = open_database(self.stage.db_path)
+        try:
+            return load_show(database)
+        finally:
+            database.conn.close()
+
+    def progress(self) -> QProgressBar:
+        found = self.window.findChild(QProgressBar, "importProgress")
+        assert found is not None
+        return found
+
+
+def make_rig(db_path: Path, tmp_path: Path, mirror, switcher, closers: list) -> Rig:
+    stage = make_stage(db_path, FixedClock(datetime(2026, 12, 5, 8, 50, tzinfo=ZONE)),
+                       mirror, closers)
+    window = owned(closers, MainWindow(mirror, switcher, tmp_path / "window.ini"))
+    panel = RundownPanel(stage.runner, stage.editor, stage.stage_clock, stage.handoff)
+    window.set_rundown(panel, ClockPanel(stage.runner, stage.stage_clock))
+    imports = ImportController(window, stage.editor, stage.runner)
+    return Rig(stage, window, imports, panel)
+
+
+@pytest.fixture
+def empty(tmp_path, mirror, switcher, closers) -> Rig:
+    """A window over an empty show database."""
+    return make_rig(tmp_path / "empty.db", tmp_path, mirror, switcher, closers)
+
+
+@pytest.fixture
+def demo(tmp_path, mirror, switcher, closers) -> Rig:
+    """A window over the demo show."""
+    db_path = tmp_path / "show.db"
+    import_demo(db_path)
+    return make_rig(db_path, tmp_path, mirror, switcher, closers)
+
+
+def drop(window: MainWindow, path: Path) -> QDropEvent:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    return event
+
+
+def revised_demo(tmp_path: Path) -> Path:
+    """The demo show renamed, without its opening film."""
+    data = json.loads(demo_show_path().read_text(encoding="utf-8"))
+    data["name"] = "Bridges 2026 (revised)"
+    session = data["stages"][0]["days"][0]["sessions"][0]
+    session["segments"] = [s for s in session["segments"] if s["id"] != FILM]
+    path = tmp_path / "revised.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def show_imports(rig: Rig) -> list:
+    return rig.stage.asrun_entries("show_import")
+
+
+def test_the_file_menu_offers_the_import_and_opens_a_file_dialog(empty):
+    window = empty.window
+    assert window.menuBar().actions()[0].text() == "&File"  # before View
+    file_menu = window.menuBar().actions()[0].menu()
+    [action] = [a for a in file_menu.actions() if a.objectName() == "importScheduleAction"]
+    assert window.acceptDrops()
+
+    action.trigger()
+
+    dialog = window.findChild(QFileDialog, "importDialog")
+    assert dialog is not None
+    assert dialog.isVisible()
+    assert dialog.fileMode() is QFileDialog.FileMode.ExistingFile
+    dialog.close()
+
+
+def test_dropping_a_schedule_imports_it_into_the_rundown(empty, qloop: LoopRunner):
+    rig = empty
+    model = rig.panel.model
+    assert model.rowCount() == 0
+    assert rig.progress().isHidden()
+
+    async def scenario() -> None:
+        event = drop(rig.window, demo_show_path())
+        assert event.isAccepted()
+        assert rig.imports.running
+        assert not rig.progress().isHidden()
+        await idle()
+
+    qloop.run(scenario())
+    assert not rig.imports.running
+    assert rig.progress().isHidden()
+    assert "imported \"Bridges 2026\"" in rig.window.status_text()
+    assert model.rowCount() >= 1
+    assert model.index_of_segment(WELCOME, COL_PLANNED).data() == "09:00 ▲"
+    assert rig.stage.runner.show is not None
+    assert rig.saved_show() == rig.stage.runner.show
+    [row] = show_imports(rig)
+    assert row.details["file"] == str(demo_show_path())
+
+
+def test_a_second_import_while_one_runs_is_refused(empty, qloop: LoopRunner):
+    rig = empty
+
+    async def scenario() -> None:
+        rig.imports.import_schedule(demo_show_path())
+        rig.imports.import_schedule(demo_show_path())
+        assert "another import is still running" in rig.window.status_text()
+        await idle()
+
+    qloop.run(scenario())
+    assert len(show_imports(rig)) == 1
+
+
+def test_a_bad_file_shows_the_importers_message(empty, qloop: LoopRunner, tmp_path):
+    rig = empty
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"format": "conference-console/show", "version": 1, "name": ')
+
+    async def scenario() -> None:
+        drop(rig.window, bad)
+        await idle()
+
+    qloop.run(scenario())
+    assert "broken.json" in rig.window.status_text()
+    assert rig.window._status.property("tone") == Tone.ALARM.value
+    assert rig.stage.runner.show is None
+    assert not rig.imports.running
+    assert rig.progress().isHidden()
+    assert show_imports(rig) == []
+
+
+def test_importing_over_a_live_segment_asks_first(demo, qloop: LoopRunner, tmp_path):
+    rig = demo
+    runner = rig.stage.runner
+    revised = revised_demo(tmp_path)
+    before_show = runner.show
+    assert len(show_imports(rig)) == 1  # the demo's own import
+
+    async def import_and_wait_for_the_question() -> QMessageBox:
+        rig.imports.import_schedule(revised)
+        await until(lambda: open_confirmations(rig.window), 5, "the confirmation")
+        [box] = open_confirmations(rig.window)
+        return box
+
+    async def go_live_then_cancel() -> None:
+        await runner.go_live(WELCOME)
+        box = await import_and_wait_for_the_question()
+        assert "revised.json" in box.text()
+        # It names the live segment (kept: it is in the new schedule) and what goes.
+        assert "'Welcome and housekeeping' stays live" in box.informativeText()
+        assert "'Bridges 2026 opening film'" in box.informativeText()
+        box.button(QMessageBox.StandardButton.Cancel).click()
+        await idle()
+
+    qloop.run(go_live_then_cancel())
+    live_before = runner.live
+    assert runner.show is before_show
+    assert rig.saved_show() == before_show
+    assert runner.live.live is not None
+    assert runner.live.live.segment_id == WELCOME
+    assert "cancelled: nothing changed" in rig.window.status_text()
+    assert len(show_imports(rig)) == 1
+    assert not rig.imports.running
+
+    async def confirm() -> None:
+        box = await import_and_wait_for_the_question()
+        action = box.findChild(QPushButton, "confirmAction")
+        assert action is not None
+        assert action.text() == "Replace the show"
+        action.click()
+        await idle()
+
+    qloop.run(confirm())
+    show = runner.show
+    assert show is not None
+    assert show.name == "Bridges 2026 (revised)"
+    assert find_segment(show, FILM) is None
+    assert rig.saved_show() == show
+    assert runner.live == live_before  # the live segment stays on air
+    assert rig.panel.model.index_of_segment(FILM).isValid() is False
+    assert 'imported "Bridges 2026 (revised)"' in rig.window.status_text()
+    row = show_imports(rig)[-1]
+    assert len(show_imports(rig)) == 2
+    assert row.segment_id == WELCOME
+    assert row.details["file"] == str(revised)
+    assert row.details["replace_live"] is True
+    assert row.details["live_kept"] is True
+    assert row.details["removed"] == 1
+
+
+def test_an_import_with_nothing_live_asks_nothing(demo, qloop: LoopRunner, tmp_path):
+    rig = demo
+    revised = revised_demo(tmp_path)
+
+    async def scenario() -> None:
+        rig.imports.import_schedule(revised)
+        await idle()
+        assert open_confirmations(rig.window) == []
+
+    qloop.run(scenario())
+    show = rig.stage.runner.show
+    assert show is not None
+    assert show.name == "Bridges 2026 (revised)"
+    assert len(show_imports(rig)) == 2
