@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from console.formats.located import ShowFormatError
 from console.models.show import (
     DEFAULT_DANGER_S,
     DEFAULT_WARNING_S,
@@ -32,16 +33,6 @@ FORMAT_NAME = "conference-console/show"
 FORMAT_VERSION = 1
 
 T = TypeVar("T")
-
-
-class ShowFormatError(ValueError):
-    """A show file that cannot be read; the message is ``file: json.path: problem``."""
-
-    def __init__(self, source: str, path: str, problem: str) -> None:
-        self.source = source
-        self.path = path
-        self.problem = problem
-        super().__init__(f"{source}: {path}: {problem}" if path else f"{source}: {problem}")
 
 
 def _join(path: str, key: str | int) -> str:

@@ -38,7 +38,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from console.formats.console_json import ShowFormatError
+from console.formats.located import ShowFormatError
 from console.models.show import (
     Day,
     Segment,

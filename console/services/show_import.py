@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from console import paths
-from console.formats.console_json import ShowFormatError, load_show_json
+from console.formats.console_json import load_show_json
 from console.formats.csv_schedule import read_csv
 from console.formats.detect import (
     CONSOLE_JSON,
@@ -21,6 +21,7 @@ from console.formats.detect import (
 )
 from console.formats.frab_xml import read_frab_xml
 from console.formats.ical import read_ical
+from console.formats.located import ShowFormatError
 from console.formats.schedule_build import ImportedShow, ImportOptions, option_zone
 from console.formats.schedule_json import read_schedule_json
 from console.models.errors import OperatorError

@@ -6,12 +6,12 @@ from typing import Any
 import pytest
 
 from console.formats.console_json import (
-    ShowFormatError,
     dump_show_json,
     load_show_json,
     parse_show_json,
     show_to_dict,
 )
+from console.formats.located import ShowFormatError
 from console.services.show_import import demo_show_path
 from tests.unit.sample_show import sample_show
 
