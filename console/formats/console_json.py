@@ -17,6 +17,7 @@ from typing import Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from console.formats.located import ShowFormatError
+from console.formats.utf8 import decode_utf8
 from console.models.show import (
     DEFAULT_DANGER_S,
     DEFAULT_WARNING_S,
@@ -214,10 +215,10 @@ def parse_show_json(text: str, source: str = "<string>") -> Show:
 
 def load_show_json(path: Path) -> Show:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        data = path.read_bytes()
+    except OSError as error:
         raise ShowFormatError(str(path), "", f"cannot read the file: {error}") from error
-    return parse_show_json(text, str(path))
+    return parse_show_json(decode_utf8(data, str(path)), str(path))
 
 
 def _seconds(duration: timedelta) -> int | float:

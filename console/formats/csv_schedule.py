@@ -54,6 +54,7 @@ from console.formats.schedule_build import (
     parse_clock_time,
     parse_timestamp,
 )
+from console.formats.utf8 import decode_utf8
 
 FORMAT = "csv"
 
@@ -195,7 +196,7 @@ def parse_csv(text: str, source: str, options: ImportOptions) -> ImportedShow:
 
 def read_csv(path: Path, options: ImportOptions) -> ImportedShow:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        fail(str(path), "", f"cannot read the file as UTF-8: {error}")
-    return parse_csv(text, str(path), options)
+        data = path.read_bytes()
+    except OSError as error:
+        fail(str(path), "", f"cannot read the file: {error}")
+    return parse_csv(decode_utf8(data, str(path)), str(path), options)

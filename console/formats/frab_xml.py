@@ -16,6 +16,7 @@ See :mod:`console.formats.schedule_build` for sessions, kinds and languages.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -36,6 +37,7 @@ from console.formats.schedule_build import (
     parse_clock_time,
     parse_timestamp,
 )
+from console.formats.utf8 import BOM, decode_utf8
 
 FORMAT = "frab-xml"
 
@@ -67,8 +69,22 @@ class _EntityRefused(Exception):
     pass
 
 
+_DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]+)""")
+
+
+def _in_utf8(data: bytes) -> bool:
+    """Whether the document is UTF-8: no UTF-16 byte order mark, and its declaration
+    names UTF-8 or no encoding (the XML default)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    declared = _DECLARED_ENCODING.match(data[:512].removeprefix(BOM).lstrip())
+    return declared is None or declared[1].lower() in (b"utf-8", b"utf8")
+
+
 def parse_xml(data: bytes, source: str) -> Node:
     """The document's root element; ``ShowFormatError`` naming the line if it is not XML."""
+    if _in_utf8(data):
+        decode_utf8(data, source)  # expat would only say "invalid token" at a bad byte
     parser = expat.ParserCreate()
     parser.buffer_text = True
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)

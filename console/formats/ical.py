@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import quopri
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -40,6 +41,7 @@ from console.formats.schedule_build import (
     option_zone,
     zone_named,
 )
+from console.formats.utf8 import BOM, not_utf8, place_of_byte
 
 FORMAT = "ical"
 
@@ -63,25 +65,77 @@ class Component:
         return next((p for p in self.props if p.name == name), None)
 
 
-def _decode(data: bytes) -> tuple[str, bool]:
-    try:
-        return data.decode("utf-8-sig"), False
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), True
+@dataclass
+class _RawLine:
+    """A logical line, unfolded but not decoded yet."""
+
+    number: int  # the physical line it starts on
+    data: bytearray
+    # (where in ``data``, where in the file) of each physical line's bytes, to find a bad byte
+    parts: list[tuple[int, int]]
+
+    def append(self, raw: bytes, offset: int, joiner: bytes = b"") -> None:
+        self.data += joiner
+        self.parts.append((len(self.data), offset))
+        self.data += raw
+
+    def offset_in_file(self, index: int) -> int:
+        start, offset = max(part for part in self.parts if part[0] <= index)
+        return offset + index - start
+
+    def continues_quoted_printable(self) -> bool:
+        """Ends in a quoted-printable soft line break (vCalendar 1.0)."""
+        return self.data.endswith(b"=") and \
+            b"QUOTED-PRINTABLE" in self.data.split(b":", 1)[0].upper()
 
 
-def _logical_lines(text: str) -> list[tuple[int, str]]:
-    """Unfold: a line starting with a space or tab continues the one before."""
-    lines: list[tuple[int, str]] = []
-    for number, raw in enumerate(re.split(r"\r\n|\n|\r", text), start=1):
-        if raw[:1] in (" ", "\t") and lines:
-            lines[-1] = (lines[-1][0], lines[-1][1] + raw[1:])
-        elif lines and lines[-1][1].endswith("=") and "QUOTED-PRINTABLE" in \
-                lines[-1][1].split(":", 1)[0].upper():
-            lines[-1] = (lines[-1][0], lines[-1][1] + "\n" + raw)  # soft line break
+def _physical_lines(data: bytes) -> Iterator[tuple[int, int, bytes]]:
+    """(number, offset in ``data``, bytes without the line break) of each line."""
+    start = number = 0
+    for number, line_break in enumerate(re.finditer(rb"\r\n|\n|\r", data), start=1):
+        yield number, start, data[start:line_break.start()]
+        start = line_break.end()
+    yield number + 1, start, data[start:]
+
+
+def _unfold(data: bytes) -> list[_RawLine]:
+    """Unfold the bytes: a line starting with a space or tab continues the one before.
+
+    Before decoding, because exporters fold at 75 bytes, even inside a character.
+    """
+    lines: list[_RawLine] = []
+    for number, offset, raw in _physical_lines(data):
+        if raw[:1] in (b" ", b"\t") and lines:
+            lines[-1].append(raw[1:], offset + 1)
+        elif lines and lines[-1].continues_quoted_printable():
+            lines[-1].append(raw, offset, joiner=b"\n")
         elif raw.strip():
-            lines.append((number, raw))
+            lines.append(_RawLine(number, bytearray(raw), [(0, offset)]))
     return lines
+
+
+def _decode(data: bytes, source: str, notes: list[str]) -> list[tuple[int, str]]:
+    """The logical lines as text: UTF-8, or Windows-1252 for a file with no UTF-8 in it.
+
+    A file that has UTF-8 characters and also bytes that are not is damaged, not
+    in another code page; it is refused, naming the bad byte.
+    """
+    start = len(BOM) if data.startswith(BOM) else 0
+    lines = _unfold(data[start:])
+    decoded: list[tuple[int, str]] = []
+    for line in lines:
+        try:
+            decoded.append((line.number, line.data.decode("utf-8")))
+        except UnicodeDecodeError as error:
+            offset = start + line.offset_in_file(error.start)
+            unfolded = b"".join(line.data for line in lines)
+            if not unfolded.decode("utf-8", errors="ignore").isascii():
+                fail(source, place_of_byte(data, offset), not_utf8(data, offset))
+            notes.append(f"{source}: not UTF-8 ({place_of_byte(data, offset)} is not); "
+                         "read as Windows-1252")
+            return [(line.number, line.data.decode("cp1252", errors="replace"))
+                    for line in lines]
+    return decoded
 
 
 def _split_content_line(line: str) -> tuple[str, str, str] | None:
@@ -114,10 +168,10 @@ def _unescape(value: str) -> str:
                   lambda m: "\n" if m[1] in "nN" else m[1], value)
 
 
-def parse_components(text: str, source: str) -> Component:
+def parse_components(lines: list[tuple[int, str]], source: str) -> Component:
     root = Component("", 0)
     stack = [root]
-    for number, line in _logical_lines(text):
+    for number, line in lines:
         split = _split_content_line(line)
         if split is None:
             fail(source, f"line {number}",
@@ -292,11 +346,8 @@ def _speakers(summary: str, description: str) -> tuple[str, tuple[str, ...]]:
 
 
 def parse_ical(data: bytes, source: str, options: ImportOptions) -> ImportedShow:
-    text, guessed_charset = _decode(data)
-    calendar = parse_components(text, source)
     reader = _Reader(source, options)
-    if guessed_charset:
-        reader.notes.append(f"{source}: not UTF-8; read as Windows-1252")
+    calendar = parse_components(_decode(data, source, reader.notes), source)
     events = [e for c in calendar.children if c.name == "VEVENT"
               if (e := reader.event(c)) is not None]
     declared = ZoneDeclaration()

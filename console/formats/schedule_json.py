@@ -36,6 +36,7 @@ from console.formats.schedule_build import (
     parse_clock_time,
     parse_timestamp,
 )
+from console.formats.utf8 import decode_utf8
 
 FORMAT = "schedule-json"
 
@@ -225,7 +226,7 @@ def parse_schedule_json(text: str, source: str, options: ImportOptions) -> Impor
 
 def read_schedule_json(path: Path, options: ImportOptions) -> ImportedShow:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        data = path.read_bytes()
+    except OSError as error:
         fail(str(path), "", f"cannot read the file: {error}")
-    return parse_schedule_json(text, str(path), options)
+    return parse_schedule_json(decode_utf8(data, str(path)), str(path), options)
