@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from console.formats.json_text import load_json
 from console.formats.located import ShowFormatError
 from console.formats.utf8 import decode_utf8
 from console.models.show import (
@@ -204,13 +205,7 @@ class _Reader:
 
 def parse_show_json(text: str, source: str = "<string>") -> Show:
     """Parse the console JSON format; ``source`` names the input in error messages."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ShowFormatError(
-            source, "", f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
-        ) from error
-    return _Reader(source).show(data)
+    return _Reader(source).show(load_json(text, source))
 
 
 def load_show_json(path: Path) -> Show:

@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
+from console.formats.json_text import load_json
 from console.formats.schedule_build import (
     DAY_CHANGE,
     ImportedShow,
@@ -189,11 +190,7 @@ def _kind(value: object) -> str:
 
 
 def parse_schedule_json(text: str, source: str, options: ImportOptions) -> ImportedShow:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        fail(source, f"line {error.lineno}, column {error.colno}",
-             f"not valid JSON ({error.msg}); export the schedule again")
+    data = load_json(text, source)
     reader = _Reader(source)
     root = reader.obj(data, "")
     schedule = reader.obj(root["schedule"], "schedule") if "schedule" in root else root

@@ -54,6 +54,7 @@ def _given(data: bytes) -> Content:
 
 CSV_HEADER = b"title,start,duration,speakers,notes\r\n"
 CSV_ROW = b"Opening,2026-05-01T09:00+02:00,30,Ann,\r\n"
+DEEP = b"[" * 100_000 + b"]" * 100_000
 NOT_UTF8 = "not valid UTF-8 (byte 0x{:02X}); save the file as UTF-8"
 
 UTF8_CASES = [
@@ -75,6 +76,23 @@ UTF8_CASES = [
                   b"linux\r\n -\xff7\r\nDTSTART:20150918T070000Z\r\nX-NOTE:Caf\xc3\xa9"),
             "line 6, column 3: " + NOT_UTF8.format(0xFF), timezone="Europe/London"),
 ]
+
+JSON_SHAPE_CASES = [
+    Hostile("nested arrays", "nested.json", _given(DEEP),
+            "line 1, column 65: nested deeper than 64 levels; a schedule never is"),
+    Hostile("nested in a schedule", "schedule.json", _given(b'{"schedule": ' + DEEP + b"}"),
+            "line 1, column 77: nested deeper than 64 levels; a schedule never is"),
+    Hostile("nested, as schedule-json", "nested.json", _given(DEEP),
+            "line 1, column 65: nested deeper than 64 levels; a schedule never is",
+            file_format="schedule-json"),
+    Hostile("nested, as console-json", "nested.json", _given(b"\n\n  " + DEEP),
+            "line 3, column 67: nested deeper than 64 levels; a schedule never is",
+            file_format="console-json"),
+    Hostile("huge number", "show.json",
+            _demo(b'"version": 1', b'"version": 1' + b"9" * 5000),
+            "line 3, column 14: a number longer than 1000 digits"),
+]
+
 
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
@@ -100,6 +118,13 @@ def _refusal(tmp_path: Path, database: Path, case: Hostile) -> str:
 
 @pytest.mark.parametrize("case", UTF8_CASES, ids=[case.id for case in UTF8_CASES])
 def test_a_byte_that_is_not_utf8_is_named_by_line_and_column(
+    tmp_path: Path, database: Path, case: Hostile,
+) -> None:
+    assert _refusal(tmp_path, database, case) == case.refusal
+
+
+@pytest.mark.parametrize("case", JSON_SHAPE_CASES, ids=[case.id for case in JSON_SHAPE_CASES])
+def test_json_too_deep_or_with_a_huge_number_is_refused_where_it_starts(
     tmp_path: Path, database: Path, case: Hostile,
 ) -> None:
     assert _refusal(tmp_path, database, case) == case.refusal

@@ -86,7 +86,8 @@ def test_errors_name_the_file_and_the_json_path(
 
 
 def test_invalid_json_and_missing_file_are_reported_with_the_file(tmp_path: Path) -> None:
-    with pytest.raises(ShowFormatError, match=r"^show\.json: not valid JSON \(line 1"):
+    with pytest.raises(ShowFormatError,
+                       match=r"^show\.json: line 1, column 2: not valid JSON \(Expecting"):
         parse_show_json("{nope", "show.json")
     missing = tmp_path / "missing.json"
     with pytest.raises(ShowFormatError, match=r"missing\.json: cannot read the file"):
