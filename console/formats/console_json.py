@@ -17,8 +17,15 @@ from typing import Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from console.formats.json_text import load_json
-from console.formats.located import ShowFormatError
+from console.formats.located import ShowFormatError, refused_at
 from console.formats.utf8 import decode_utf8
+from console.models.limits import (
+    MAX_DURATION,
+    check_day,
+    check_duration_seconds,
+    check_instant,
+    check_seconds,
+)
 from console.models.show import (
     DEFAULT_DANGER_S,
     DEFAULT_WARNING_S,
@@ -73,10 +80,13 @@ class _Reader:
     def optional_text(self, data: dict[str, Any], key: str, path: str) -> str | None:
         return None if data.get(key) is None else self.text(data, key, path)
 
-    def integer(self, data: dict[str, Any], key: str, path: str, default: int) -> int:
+    def seconds(self, data: dict[str, Any], key: str, path: str, default: int) -> int:
+        """A whole number of seconds, at most a segment's longest duration."""
         value = data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             self.fail(_join(path, key), "expected a whole number >= 0")
+        with refused_at(self.source):
+            check_seconds(value, _join(path, key), low=0, high=MAX_DURATION.total_seconds())
         return value
 
     def items(self, data: dict[str, Any], key: str, path: str,
@@ -108,7 +118,7 @@ class _Reader:
         timezone = self.text(data, "timezone", "")
         try:
             self.zone = ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder
             self.fail("timezone", f"unknown IANA time zone {timezone!r}")
         languages = self.items(data, "languages", "", self.language)
         stages = self.items(data, "stages", "", self.stage)
@@ -130,10 +140,13 @@ class _Reader:
 
     def day(self, value: object, path: str) -> Day:
         data = self.obj(value, path, {"date", "sessions"})
+        text = self.text(data, "date", path)
         try:
-            day = date.fromisoformat(self.text(data, "date", path))
+            day = date.fromisoformat(text)
         except ValueError:
             self.fail(_join(path, "date"), "not an ISO 8601 date (YYYY-MM-DD)")
+        with refused_at(self.source):
+            check_day(day, _join(path, "date"))
         return Day(date=day, sessions=self.items(data, "sessions", path, self.session))
 
     def session(self, value: object, path: str) -> Session:
@@ -153,13 +166,16 @@ class _Reader:
             start = None
         if start is None or start.utcoffset() is None:
             self.fail(where, "not an ISO 8601 datetime with offset")
+        with refused_at(self.source):
+            check_instant(start, where)
         return start.astimezone(self.zone)
 
     def duration(self, data: dict[str, Any], path: str) -> timedelta:
         value = data["planned_duration_s"]
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             self.fail(_join(path, "planned_duration_s"), "expected a number of seconds >= 0")
-        return timedelta(seconds=value)
+        with refused_at(self.source):
+            return check_duration_seconds(value, _join(path, "planned_duration_s"))
 
     def segment(self, value: object, path: str) -> Segment:
         data = self.obj(
@@ -190,8 +206,8 @@ class _Reader:
             speakers=self.items(data, "speakers", path, self.speaker),
             source_id=self.optional_text(data, "source_id", path),
             hard_start=hard_start, scene=self.optional_text(data, "scene", path), notes=notes,
-            warning_s=self.integer(data, "warning_s", path, DEFAULT_WARNING_S),
-            danger_s=self.integer(data, "danger_s", path, DEFAULT_DANGER_S),
+            warning_s=self.seconds(data, "warning_s", path, DEFAULT_WARNING_S),
+            danger_s=self.seconds(data, "danger_s", path, DEFAULT_DANGER_S),
         ))
 
     def speaker(self, value: object, path: str) -> Speaker:

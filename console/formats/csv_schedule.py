@@ -38,23 +38,28 @@ from __future__ import annotations
 import csv
 import io
 import re
+from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
 
+from console.formats.located import refused_at
 from console.formats.schedule_build import (
     ImportedShow,
     ImportOptions,
     RawEvent,
     ZoneDeclaration,
     build_show,
+    check_start,
     fail,
     kind_from_type,
     parse_clock_duration,
     parse_clock_time,
     parse_timestamp,
+    whole_number,
 )
 from console.formats.utf8 import decode_utf8
+from console.models.limits import check_day, check_duration, check_duration_seconds
 
 FORMAT = "csv"
 
@@ -88,13 +93,18 @@ class _Reader:
     def fail(self, line: int, column: str, problem: str) -> NoReturn:
         fail(self.source, f"line {line}, column {column!r}", problem)
 
+    def at(self, line: int) -> AbstractContextManager[None]:
+        """Value checks inside are refused at ``line``; they name their column."""
+        return refused_at(self.source, f"line {line}")
+
     def start(self, row: dict[str, str], line: int) -> datetime:
         value = row.get("start", "")
         if not value:
             self.fail(line, "start", "empty; every row needs a start")
         moment = parse_timestamp(value.replace(" ", "T", 1))
         if moment is not None:
-            return moment
+            with self.at(line):
+                return check_start(moment, "column 'start'")
         clock = parse_clock_time(value)
         if clock is None:
             self.fail(line, "start", f"{value!r} is not a date and time such as "
@@ -110,16 +120,19 @@ class _Reader:
         if not value:
             return None
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             self.fail(line, "date", f"{value!r} is not a date YYYY-MM-DD")
+        with self.at(line):
+            return check_day(day, "column 'date'")
 
     def duration(self, row: dict[str, str], line: int, start: datetime) -> timedelta:
         if row.get("duration"):
             value = row["duration"]
-            if value.isdigit():
-                return timedelta(minutes=int(value))
-            parsed = parse_clock_duration(value)
+            with self.at(line):
+                if re.fullmatch(r"\d+", value):
+                    return check_duration_seconds(whole_number(value) * 60, "column 'duration'")
+                parsed = parse_clock_duration(value, "column 'duration'")
             if parsed is None:
                 self.fail(line, "duration", f"{value!r} is not a duration HH:MM, HH:MM:SS "
                                             "or whole minutes")
@@ -128,7 +141,10 @@ class _Reader:
         if not value:
             self.fail(line, "end", "empty; every row needs an end or a duration")
         end = parse_timestamp(value.replace(" ", "T", 1))
-        if end is None:
+        if end is not None:
+            with self.at(line):
+                check_start(end, "column 'end'")
+        else:
             clock = parse_clock_time(value)
             if clock is None:
                 self.fail(line, "end", f"{value!r} is not a date and time or a time HH:MM")
@@ -139,7 +155,8 @@ class _Reader:
             self.fail(line, "end", "start and end must both have a UTC offset or both none")
         if end < start:
             self.fail(line, "end", "the segment ends before it starts")
-        return end - start
+        with self.at(line):
+            return check_duration(end - start, "column 'end'")
 
 
 def parse_csv(text: str, source: str, options: ImportOptions) -> ImportedShow:

@@ -17,12 +17,14 @@ See :mod:`console.formats.schedule_build` for sessions, kinds and languages.
 from __future__ import annotations
 
 import re
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import NoReturn
 from xml.parsers import expat
 
+from console.formats.located import refused_at
 from console.formats.schedule_build import (
     DAY_CHANGE,
     ImportedShow,
@@ -30,6 +32,7 @@ from console.formats.schedule_build import (
     RawEvent,
     ZoneDeclaration,
     build_show,
+    check_start,
     fail,
     first_language,
     kind_from_type,
@@ -38,6 +41,7 @@ from console.formats.schedule_build import (
     parse_timestamp,
 )
 from console.formats.utf8 import BOM, decode_utf8
+from console.models.limits import check_day
 
 FORMAT = "frab-xml"
 
@@ -134,6 +138,10 @@ class _Reader:
     def fail(self, node: Node, what: str, problem: str) -> NoReturn:
         fail(self.source, f"line {node.line}, {what}", problem)
 
+    def at(self, node: Node) -> AbstractContextManager[None]:
+        """Value checks inside are refused at ``node``'s line."""
+        return refused_at(self.source, f"line {node.line}")
+
     def event(self, node: Node, day: date, day_start: datetime | None, room: str) -> RawEvent:
         ident = node.attrs.get("guid") or node.attrs.get("id")
         label = f"<event{f' id={ident!r}' if ident else ''}>"
@@ -141,7 +149,8 @@ class _Reader:
         duration_node = node.child("duration")
         if duration_node is None:
             self.fail(node, label, "missing <duration> (HH:MM); add it to the event")
-        duration = parse_clock_duration(duration_node.text)
+        with self.at(duration_node):
+            duration = parse_clock_duration(duration_node.text, f"{label} <duration>")
         if duration is None:
             self.fail(duration_node, f"{label} <duration>",
                       f"{duration_node.text!r} is not a duration HH:MM or HH:MM:SS")
@@ -169,7 +178,8 @@ class _Reader:
                 self.fail(date_node, f"{label} <date>",
                           f"{date_node.text!r} is not an ISO 8601 date and time "
                           "such as 2024-12-27T10:30:00+01:00")
-            return parsed
+            with self.at(date_node):
+                return check_start(parsed, f"{label} <date>")
         start_node = node.child("start")
         if start_node is None:
             self.fail(node, label, "missing <date> and <start>; give the event a start")
@@ -188,6 +198,8 @@ class _Reader:
             day = date.fromisoformat(value.strip())
         except ValueError:
             self.fail(node, "<day date>", f"{value!r} is not a date YYYY-MM-DD")
+        with self.at(node):
+            check_day(day, "<day date>")
         day_start = parse_timestamp(node.attrs.get("start", ""))
         return day, day_start
 

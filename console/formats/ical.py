@@ -24,24 +24,29 @@ from __future__ import annotations
 import quopri
 import re
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
 from zoneinfo import ZoneInfo
 
+from console.formats.located import refused_at
 from console.formats.schedule_build import (
     ImportedShow,
     ImportOptions,
     RawEvent,
     ZoneDeclaration,
     build_show,
+    check_start,
     fail,
     kind_from_type,
     option_zone,
+    whole_number,
     zone_named,
 )
 from console.formats.utf8 import BOM, not_utf8, place_of_byte
+from console.models.limits import check_duration, check_duration_seconds
 
 FORMAT = "ical"
 
@@ -215,6 +220,10 @@ class _Reader:
         what = prop.name if isinstance(prop, Prop) else f"BEGIN:{prop.name}"
         fail(self.source, f"line {prop.line}, {what}", problem)
 
+    def at(self, prop: Prop) -> AbstractContextManager[None]:
+        """Value checks inside are refused at ``prop``'s line."""
+        return refused_at(self.source, f"line {prop.line}")
+
     def text(self, prop: Prop | None) -> str:
         if prop is None:
             return ""
@@ -262,22 +271,24 @@ class _Reader:
         except ValueError:
             self.fail(prop, f"{value!r} is not a real date and time")
         if utc:
-            return moment.replace(tzinfo=UTC)
-        tzid = prop.params.get("TZID")
-        if tzid:
-            return moment.replace(tzinfo=self.zone_for(prop, tzid))
-        return moment  # floating: local time in the show's zone
+            moment = moment.replace(tzinfo=UTC)
+        elif tzid := prop.params.get("TZID"):
+            moment = moment.replace(tzinfo=self.zone_for(prop, tzid))
+        # else floating: local time in the show's zone
+        with self.at(prop):
+            return check_start(moment, prop.name)
 
     def duration(self, prop: Prop) -> timedelta:
         match = _DURATION.match(prop.value.strip())
         if match is None or not any(match.groups()[1:]):
             self.fail(prop, f"{prop.value!r} is not a duration such as PT45M")
-        sign, weeks, days, hours, minutes, seconds = match.groups()
-        length = timedelta(weeks=int(weeks or 0), days=int(days or 0), hours=int(hours or 0),
-                           minutes=int(minutes or 0), seconds=int(seconds or 0))
+        sign, *counts = match.groups()
         if sign == "-":
             self.fail(prop, "a negative duration")
-        return length
+        weeks, days, hours, minutes, seconds = (whole_number(count or "0") for count in counts)
+        with self.at(prop):
+            return check_duration_seconds(
+                (((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60 + seconds, prop.name)
 
     def event(self, component: Component) -> RawEvent | None:
         start_prop = component.get("DTSTART")
@@ -301,6 +312,8 @@ class _Reader:
             duration = end - start
             if duration < timedelta(0):
                 self.fail(end_prop, "the event ends before it starts")
+            with self.at(end_prop):
+                check_duration(duration, end_prop.name)
         if component.get("RRULE") is not None:
             self.notes.append(f"{self.source}: line {component.line}: RRULE of {summary!r} "
                               "not expanded; only its first occurrence is imported")

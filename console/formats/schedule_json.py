@@ -18,11 +18,13 @@ event's ``guid``, else its ``id``, else its ``code``.
 from __future__ import annotations
 
 import json
+from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
 from console.formats.json_text import load_json
+from console.formats.located import refused_at
 from console.formats.schedule_build import (
     DAY_CHANGE,
     ImportedShow,
@@ -30,6 +32,7 @@ from console.formats.schedule_build import (
     RawEvent,
     ZoneDeclaration,
     build_show,
+    check_start,
     fail,
     first_language,
     kind_from_type,
@@ -38,6 +41,7 @@ from console.formats.schedule_build import (
     parse_timestamp,
 )
 from console.formats.utf8 import decode_utf8
+from console.models.limits import check_day, check_duration
 
 FORMAT = "schedule-json"
 
@@ -52,6 +56,10 @@ class _Reader:
 
     def fail(self, path: str, problem: str) -> NoReturn:
         fail(self.source, path, problem)
+
+    def checking(self) -> AbstractContextManager[None]:
+        """Value checks inside are refused at the JSON path they name."""
+        return refused_at(self.source)
 
     def obj(self, value: object, path: str) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -84,11 +92,13 @@ class _Reader:
         if parsed is None:
             self.fail(_join(path, key), f"{value!r} is not an ISO 8601 date and time "
                                         "such as 2020-12-14T09:00:00+01:00")
-        return parsed
+        with self.checking():
+            return check_start(parsed, _join(path, key))
 
     def duration(self, data: dict[str, Any], path: str) -> timedelta:
         value = self.text(data, "duration", path, required=True)
-        parsed = parse_clock_duration(value)
+        with self.checking():
+            parsed = parse_clock_duration(value, _join(path, "duration"))
         if parsed is None:
             self.fail(_join(path, "duration"), f"{value!r} is not a duration HH:MM or HH:MM:SS")
         return parsed
@@ -155,6 +165,8 @@ class _Reader:
                 day = date.fromisoformat(day_text)
             except ValueError:
                 self.fail(_join(day_path, "date"), f"{day_text!r} is not a date YYYY-MM-DD")
+            with self.checking():
+                check_day(day, _join(day_path, "date"))
             rooms_path = _join(day_path, "rooms")
             rooms = self.obj(day_data.get("rooms", {}), rooms_path)
             for room, room_events in rooms.items():
@@ -179,6 +191,8 @@ class _Reader:
             duration = end - start
             if duration < timedelta(0):
                 self.fail(_join(path, "end"), "ends before it starts")
+            with self.checking():
+                check_duration(duration, _join(path, "end"))
         else:
             duration = self.duration(data, path)
         return self.common(data, path, start, duration, room=None, day=None)

@@ -94,6 +94,120 @@ JSON_SHAPE_CASES = [
 ]
 
 
+EVENT_38C3 = "<event id='270fa44c-821a-577f-8ca3-33e8d4a8c2a7'>"
+FRAB_DATE = b"<date>2024-12-27T10:30:00+01:00</date>"
+DEMOCON_EVENT = 'schedule.conference.days[0].rooms["Gray Room"][0]'
+DEMO_SEGMENT = "stages[0].days[0].sessions[0].segments[0]"
+OUTSIDE = "is outside the years 1990-2100"
+NINES = b"9" * 5000
+
+RANGE_CASES = [
+    Hostile("xml start in 9999", "schedule.xml",
+            _real(FRAB_38C3, FRAB_DATE, b"<date>9999-12-31T23:30:00-01:00</date>"),
+            f"line 25, {EVENT_38C3} <date>: 9999-12-31T23:30:00-01:00 {OUTSIDE}"),
+    Hostile("xml start in 0001", "schedule.xml",
+            _real(FRAB_38C3, FRAB_DATE, b"<date>0001-01-01T00:30:00+01:00</date>"),
+            f"line 25, {EVENT_38C3} <date>: 0001-01-01T00:30:00+01:00 {OUTSIDE}"),
+    Hostile("xml day in 9999", "schedule.xml",
+            _real(FRAB_38C3, b'date="2024-12-27"', b'date="9999-12-31"'),
+            f"line 22, <day date>: 9999-12-31 {OUTSIDE}"),
+    Hostile("xml duration of 5000 digits", "schedule.xml",
+            _real(FRAB_38C3, b"<duration>00:30</duration>",
+                  b"<duration>" + NINES + b":00</duration>"),
+            f"line 27, {EVENT_38C3} <duration>: is longer than 7 days"),
+    Hostile("json start in 9999", "schedule.json",
+            _real(DEMOCON, b'"date": "2020-12-14T09:00:00+01:00"',
+                  b'"date": "9999-12-31T23:00:00-01:00"'),
+            f"{DEMOCON_EVENT}.date: 9999-12-31T23:00:00-01:00 {OUTSIDE}"),
+    Hostile("json day in 0001", "schedule.json",
+            _real(DEMOCON, b'"date": "2020-12-14"', b'"date": "0001-01-01"'),
+            f"schedule.conference.days[0].date: 0001-01-01 {OUTSIDE}"),
+    Hostile("json huge duration", "schedule.json",
+            _real(DEMOCON, b'"duration": "00:30"', b'"duration": "99999999999:00"'),
+            f"{DEMOCON_EVENT}.duration: is longer than 7 days"),
+    Hostile("json flat, ends in 2099", "flat.json",
+            _given(b'{"events": [{"title": "T", "start": "2026-05-01T09:00:00+02:00", '
+                   b'"end": "2099-05-01T09:00:00+02:00"}]}'),
+            "events[0].end: 26663 days, 0:00:00 is outside 0 to 7 days"),
+    Hostile("ical start in 9999", "schedule.ics",
+            _real(PYCONUK, b"DTSTART:20150918T070000Z", b"DTSTART:99991231T230000Z"),
+            f"line 7, DTSTART: 9999-12-31T23:00:00+00:00 {OUTSIDE}", timezone="Europe/London"),
+    Hostile("ical local start in 0001", "schedule.ics",
+            _real(PYCONUK, b"DTSTART:20150918T070000Z", b"DTSTART:00010101T000000"),
+            f"line 7, DTSTART: 0001-01-01 {OUTSIDE}", timezone="Europe/London"),
+    Hostile("ical DURATION:P99999999W", "schedule.ics",
+            _real(PYCONUK, b"DTEND:20150918T083000Z", b"DURATION:P99999999W"),
+            "line 8, DURATION: is longer than 7 days", timezone="Europe/London"),
+    Hostile("ical DURATION of 5000 digits", "schedule.ics",
+            _real(PYCONUK, b"DTEND:20150918T083000Z", b"DURATION:PT" + NINES + b"S"),
+            "line 8, DURATION: is longer than 7 days", timezone="Europe/London"),
+    Hostile("ical DTEND a month later", "schedule.ics",
+            _real(PYCONUK, b"DTEND:20150918T083000Z", b"DTEND:20151018T070000Z"),
+            "line 8, DTEND: 30 days, 0:00:00 is outside 0 to 7 days", timezone="Europe/London"),
+    Hostile("csv start in 9999", "schedule.csv",
+            _given(CSV_HEADER + b"T,9999-12-31T23:00+00:00,30,A,\r\n"),
+            f"line 2, column 'start': 9999-12-31T23:00:00+00:00 {OUTSIDE}"),
+    Hostile("csv date in 9999", "schedule.csv",
+            _given(b"title,date,start,end\nT,9999-12-31,23:00,01:00\n"),
+            f"line 2, column 'date': 9999-12-31 {OUTSIDE}"),
+    Hostile("csv local start past 2100 in its zone", "schedule.csv",
+            _given(b"title,start,duration\nT,2100-12-31 23:30,30\n"),
+            f"line 2, start: 2100-12-31T23:30:00-05:00 {OUTSIDE}", timezone="America/New_York"),
+    Hostile("csv minutes of 40 digits", "schedule.csv",
+            _given(CSV_HEADER + b"T,2026-05-01T09:00+02:00," + b"9" * 40 + b",A,\r\n"),
+            "line 2, column 'duration': is longer than 7 days"),
+    Hostile("csv minutes of 5000 digits", "schedule.csv",
+            _given(CSV_HEADER + CSV_ROW + b"T,2026-05-01T09:00+02:00," + NINES + b",A,\r\n"),
+            "line 3, column 'duration': is longer than 7 days"),
+    Hostile("csv superscript minutes", "schedule.csv",
+            _given(CSV_HEADER + "T,2026-05-01T09:00+02:00,²,A,\r\n".encode()),
+            "line 2, column 'duration': '²' is not a duration HH:MM, HH:MM:SS or whole minutes"),
+    Hostile("csv end a month later", "schedule.csv",
+            _given(b"title,start,end\nT,2026-05-01T09:00+02:00,2026-06-01T09:00+02:00\n"),
+            "line 2, column 'end': 31 days, 0:00:00 is outside 0 to 7 days"),
+    Hostile("console-json start in 9999", "show.json",
+            _demo(b'"2026-12-05T09:00:00+08:00"', b'"9999-12-31T23:30:00-01:00"'),
+            f"{DEMO_SEGMENT}.planned_start: 9999-12-31T23:30:00-01:00 {OUTSIDE}"),
+    Hostile("console-json start in 0001", "show.json",
+            _demo(b'"2026-12-05T09:00:00+08:00"', b'"0001-01-01T00:30:00+01:00"'),
+            f"{DEMO_SEGMENT}.planned_start: 0001-01-01T00:30:00+01:00 {OUTSIDE}"),
+    Hostile("console-json day in 9999", "show.json",
+            _demo(b'"date": "2026-12-05"', b'"date": "9999-12-31"'),
+            f"stages[0].days[0].date: 9999-12-31 {OUTSIDE}"),
+    Hostile("console-json duration of 10^30 s", "show.json",
+            _demo(b'"planned_duration_s": 300', b'"planned_duration_s": 1' + b"0" * 30),
+            f"{DEMO_SEGMENT}.planned_duration_s: is longer than 7 days"),
+    Hostile("console-json infinite duration", "show.json",
+            _demo(b'"planned_duration_s": 300', b'"planned_duration_s": 1e400'),
+            f"{DEMO_SEGMENT}.planned_duration_s: must be a finite duration"),
+    Hostile("console-json warning of 10^30 s", "show.json",
+            _demo(b'"warning_s": 120', b'"warning_s": 1' + b"0" * 30),
+            f"{DEMO_SEGMENT}.warning_s: must be between 0 and 604800 seconds"),
+]
+
+ZONE = "unknown time zone 'Europe': give an IANA name such as Europe/Berlin (with --timezone " \
+       "if the file is wrong)"
+
+ZONE_CASES = [
+    Hostile("xml", "schedule.xml", _real(FRAB_38C3, b">Europe/Berlin<", b">Europe<"),
+            f"line 11, <time_zone_name>: {ZONE}"),
+    Hostile("json", "schedule.json",
+            _real(DEMOCON, b'"time_zone_name": "UTC"', b'"time_zone_name": "Europe"'),
+            f"schedule.conference.time_zone_name: {ZONE}"),
+    Hostile("ical", "schedule.ics",
+            _real(PYCONUK, b"VERSION:2.0", b"VERSION:2.0\r\nX-WR-TIMEZONE:Europe"),
+            f"line 3, X-WR-TIMEZONE: {ZONE}"),
+    Hostile("ical TZID", "schedule.ics",
+            _real(PYCONUK, b"DTSTART:20150918T070000Z", b"DTSTART;TZID=Europe:20150918T070000"),
+            "line 7, DTSTART: TZID 'Europe' is not an IANA time zone name; give the zone its "
+            "times are in with --timezone (e.g. --timezone Europe/Berlin)"),
+    Hostile("csv", "schedule.csv",
+            _given(b"title,start,duration,timezone\nT,2026-05-01 09:00,30,Europe\n"),
+            f"line 2, column 'timezone': {ZONE}"),
+    Hostile("console-json", "show.json", _demo(b'"Asia/Kuala_Lumpur"', b'"Europe"'),
+            "timezone: unknown IANA time zone 'Europe'"),
+]
+
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
     db_path = tmp_path / "show.sqlite"
@@ -128,3 +242,24 @@ def test_json_too_deep_or_with_a_huge_number_is_refused_where_it_starts(
     tmp_path: Path, database: Path, case: Hostile,
 ) -> None:
     assert _refusal(tmp_path, database, case) == case.refusal
+
+
+@pytest.mark.parametrize("case", RANGE_CASES, ids=[case.id for case in RANGE_CASES])
+def test_dates_and_durations_out_of_range_are_refused_before_they_overflow(
+    tmp_path: Path, database: Path, case: Hostile,
+) -> None:
+    assert _refusal(tmp_path, database, case) == case.refusal
+
+
+@pytest.mark.parametrize("case", ZONE_CASES, ids=[case.id for case in ZONE_CASES])
+def test_a_zone_name_that_is_a_folder_is_an_unknown_zone(
+    tmp_path: Path, database: Path, case: Hostile,
+) -> None:
+    assert _refusal(tmp_path, database, case) == case.refusal
+
+
+def test_a_zone_option_that_is_a_folder_is_an_unknown_zone(database: Path) -> None:
+    before = database_hash(database)
+    with pytest.raises(ShowImportError, match=r"^--timezone: unknown time zone 'Europe'"):
+        import_show_file(realdata(PYCONUK), database, options=ImportOptions(timezone="Europe"))
+    assert database_hash(database) == before
