@@ -21,10 +21,14 @@ from console.formats.located import ShowFormatError, refused_at
 from console.formats.utf8 import decode_utf8
 from console.models.limits import (
     MAX_DURATION,
+    MAX_NAME,
+    MAX_NOTES,
+    MAX_TITLE,
     check_day,
     check_duration_seconds,
     check_instant,
     check_seconds,
+    check_text,
 )
 from console.models.show import (
     DEFAULT_DANGER_S,
@@ -71,11 +75,18 @@ class _Reader:
                 self.fail(_join(path, key), "missing")
         return value
 
-    def text(self, data: dict[str, Any], key: str, path: str) -> str:
+    def text(self, data: dict[str, Any], key: str, path: str,
+             max_length: int = MAX_NAME) -> str:
         value = data[key]
         if not isinstance(value, str) or not value.strip():
             self.fail(_join(path, key), "expected a non-empty string")
-        return value
+        return self.checked(value, _join(path, key), max_length)
+
+    def checked(self, value: str, path: str, max_length: int, *,
+                multiline: bool = False) -> str:
+        """``value`` refused at ``path`` if too long or with control characters."""
+        with refused_at(self.source):
+            return check_text(value, path, max_length=max_length, multiline=multiline)
 
     def optional_text(self, data: dict[str, Any], key: str, path: str) -> str | None:
         return None if data.get(key) is None else self.text(data, key, path)
@@ -123,7 +134,7 @@ class _Reader:
         languages = self.items(data, "languages", "", self.language)
         stages = self.items(data, "stages", "", self.stage)
         return self.build("", lambda: Show(
-            name=self.text(data, "name", ""), timezone=timezone,
+            name=self.text(data, "name", "", MAX_TITLE), timezone=timezone,
             floor_language=self.text(data, "floor_language", ""),
             languages=languages, stages=stages,
         ))
@@ -131,7 +142,7 @@ class _Reader:
     def language(self, value: object, path: str) -> str:
         if not isinstance(value, str) or not value.strip():
             self.fail(path, "expected a language code such as 'en'")
-        return value
+        return self.checked(value, path, MAX_NAME)
 
     def stage(self, value: object, path: str) -> Stage:
         data = self.obj(value, path, {"name", "days"})
@@ -152,7 +163,7 @@ class _Reader:
     def session(self, value: object, path: str) -> Session:
         data = self.obj(value, path, {"title", "segments"}, frozenset({"chair"}))
         return Session(
-            title=self.text(data, "title", path),
+            title=self.text(data, "title", path, MAX_TITLE),
             chair=self.optional_text(data, "chair", path),
             segments=self.items(data, "segments", path, self.segment),
         )
@@ -199,8 +210,9 @@ class _Reader:
         notes = data.get("notes", "")
         if not isinstance(notes, str):
             self.fail(_join(path, "notes"), "expected a string")
+        self.checked(notes, _join(path, "notes"), MAX_NOTES, multiline=True)
         return self.build(path, lambda: Segment(
-            id=segment_id, kind=kind, title=self.text(data, "title", path),
+            id=segment_id, kind=kind, title=self.text(data, "title", path, MAX_TITLE),
             planned_start=self.planned_start(data, path),
             planned_duration=self.duration(data, path),
             speakers=self.items(data, "speakers", path, self.speaker),

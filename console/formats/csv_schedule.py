@@ -59,7 +59,15 @@ from console.formats.schedule_build import (
     whole_number,
 )
 from console.formats.utf8 import decode_utf8
-from console.models.limits import check_day, check_duration, check_duration_seconds
+from console.models.limits import (
+    MAX_NAME,
+    MAX_NOTES,
+    MAX_TITLE,
+    check_day,
+    check_duration,
+    check_duration_seconds,
+    check_text,
+)
 
 FORMAT = "csv"
 
@@ -96,6 +104,33 @@ class _Reader:
     def at(self, line: int) -> AbstractContextManager[None]:
         """Value checks inside are refused at ``line``; they name their column."""
         return refused_at(self.source, f"line {line}")
+
+    def text(self, value: str, column: str, line: int, max_length: int = MAX_NAME, *,
+             multiline: bool = False) -> str:
+        """A cell refused if too long or with control characters (tabs and line
+        breaks only in ``multiline`` ones)."""
+        with self.at(line):
+            return check_text(value, f"column {column!r}", max_length=max_length,
+                              multiline=multiline)
+
+    def event(self, row: dict[str, str], line: int) -> RawEvent:
+        start = self.start(row, line)
+        has_full_start = parse_clock_time(row["start"]) is None
+
+        def cell(column: str, max_length: int = MAX_NAME) -> str:
+            return self.text(row.get(column, ""), column, line, max_length)
+
+        return RawEvent(
+            where=f"line {line}", title=cell("title", MAX_TITLE), start=start,
+            duration=self.duration(row, line, start), source_id=cell("id") or None,
+            room=cell("room") or None, kind=kind_from_type(row.get("kind")),
+            speakers=tuple(self.text(name.strip(), "speakers", line)
+                           for name in row.get("speakers", "").split(";") if name.strip()),
+            language=cell("language") or None,
+            day=self.date(row, line) if has_full_start else None,
+            session=cell("session", MAX_TITLE) or None, scene=cell("scene") or None,
+            notes=self.text(row.get("notes", ""), "notes", line, MAX_NOTES, multiline=True),
+        )
 
     def start(self, row: dict[str, str], line: int) -> datetime:
         value = row.get("start", "")
@@ -195,18 +230,7 @@ def parse_csv(text: str, source: str, options: ImportOptions) -> ImportedShow:
         row = {h: c.strip() for h, c in zip(headers, cells, strict=False) if h is not None}
         if row.get("timezone") and zone.name is None:
             zone = ZoneDeclaration(row["timezone"], f"line {row_line}, column 'timezone'")
-        start = reader.start(row, row_line)
-        has_full_start = parse_clock_time(row["start"]) is None
-        events.append(RawEvent(
-            where=f"line {row_line}", title=row.get("title", ""), start=start,
-            duration=reader.duration(row, row_line, start), source_id=row.get("id") or None,
-            room=row.get("room") or None, kind=kind_from_type(row.get("kind")),
-            speakers=tuple(n.strip() for n in row.get("speakers", "").split(";") if n.strip()),
-            language=row.get("language") or None,
-            day=reader.date(row, row_line) if has_full_start else None,
-            session=row.get("session") or None, scene=row.get("scene") or None,
-            notes=row.get("notes", ""),
-        ))
+        events.append(reader.event(row, row_line))
     return build_show(source=source, source_format=FORMAT, name=Path(source).stem,
                       events=events, declared=zone, options=options, notes=notes)
 

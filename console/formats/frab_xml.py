@@ -41,7 +41,7 @@ from console.formats.schedule_build import (
     parse_timestamp,
 )
 from console.formats.utf8 import BOM, decode_utf8
-from console.models.limits import check_day
+from console.models.limits import MAX_NAME, MAX_TITLE, check_day, check_text
 
 FORMAT = "frab-xml"
 
@@ -142,8 +142,25 @@ class _Reader:
         """Value checks inside are refused at ``node``'s line."""
         return refused_at(self.source, f"line {node.line}")
 
+    def text(self, node: Node | None, what: str, max_length: int) -> str:
+        """``node``'s text ("" without a node), refused at its line if too long or with
+        control characters."""
+        if node is None:
+            return ""
+        with self.at(node):
+            return check_text(node.text, what, max_length=max_length)
+
+    def ident(self, node: Node) -> str | None:
+        """The event's ``guid``, else its ``id``."""
+        key = "guid" if node.attrs.get("guid") else "id"
+        ident = node.attrs.get(key)
+        if not ident:
+            return None
+        with self.at(node):
+            return check_text(ident, f"<event {key}>", max_length=MAX_NAME)
+
     def event(self, node: Node, day: date, day_start: datetime | None, room: str) -> RawEvent:
-        ident = node.attrs.get("guid") or node.attrs.get("id")
+        ident = self.ident(node)
         label = f"<event{f' id={ident!r}' if ident else ''}>"
         start = self.start(node, label, day, day_start)
         duration_node = node.child("duration")
@@ -154,19 +171,20 @@ class _Reader:
         if duration is None:
             self.fail(duration_node, f"{label} <duration>",
                       f"{duration_node.text!r} is not a duration HH:MM or HH:MM:SS")
-        title = node.child_text("title")
         persons = node.child("persons")
-        speakers = tuple(p.text for p in persons.all("person") if p.text) if persons else ()
+        speakers = tuple(self.text(p, f"{label} <person>", MAX_NAME)
+                         for p in persons.all("person") if p.text) if persons else ()
         return RawEvent(
             where=f"line {node.line}",
-            title=title,
+            title=self.text(node.child("title"), f"{label} <title>", MAX_TITLE),
             start=start,
             duration=duration,
             source_id=ident,
-            room=room or node.child_text("room") or None,
+            room=room or self.text(node.child("room"), f"{label} <room>", MAX_NAME) or None,
             kind=kind_from_type(node.child_text("type")),
             speakers=speakers,
-            language=first_language(node.child_text("language")),
+            language=first_language(self.text(node.child("language"), f"{label} <language>",
+                                              MAX_NAME)),
             day=day,
         )
 
@@ -223,7 +241,8 @@ def parse_frab_xml(data: bytes, source: str, options: ImportOptions) -> Imported
     declared = ZoneDeclaration()
     name = ""
     if conference is not None:
-        name = conference.child_text("title") or conference.child_text("acronym")
+        name = reader.text(conference.child("title"), "<conference> <title>", MAX_TITLE) or \
+            reader.text(conference.child("acronym"), "<conference> <acronym>", MAX_TITLE)
         zone_node = conference.child("time_zone_name")
         if zone_node is not None and zone_node.text:
             declared = ZoneDeclaration(zone_node.text,
@@ -239,7 +258,9 @@ def parse_frab_xml(data: bytes, source: str, options: ImportOptions) -> Imported
     for day_node in root.all("day"):
         day, day_start = reader.day(day_node)
         for room_node in day_node.all("room"):
-            room = room_node.attrs.get("name", "").strip()
+            with reader.at(room_node):
+                room = check_text(room_node.attrs.get("name", "").strip(), "<room name>",
+                                  max_length=MAX_NAME)
             events.extend(reader.event(event_node, day, day_start, room)
                           for event_node in room_node.all("event"))
     return build_show(source=source, source_format=FORMAT, name=name or Path(source).stem,

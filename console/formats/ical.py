@@ -46,7 +46,13 @@ from console.formats.schedule_build import (
     zone_named,
 )
 from console.formats.utf8 import BOM, not_utf8, place_of_byte
-from console.models.limits import check_duration, check_duration_seconds
+from console.models.limits import (
+    MAX_NAME,
+    MAX_TITLE,
+    check_duration,
+    check_duration_seconds,
+    check_text,
+)
 
 FORMAT = "ical"
 
@@ -237,6 +243,21 @@ class _Reader:
                 value = raw.decode("utf-8", errors="replace")
         return _unescape(value).strip()
 
+    def checked_text(self, prop: Prop | None, max_length: int) -> str:
+        """The property's text, refused at its line if too long or with control characters."""
+        value = self.text(prop)
+        if prop is not None:
+            with self.at(prop):
+                check_text(value, prop.name, max_length=max_length)
+        return value
+
+    def check_names(self, names: tuple[str, ...], prop: Prop | None) -> None:
+        """Speaker names, found inside ``prop``."""
+        for name in names:
+            assert prop is not None  # names come from a property's text
+            with self.at(prop):
+                check_text(name, f"{prop.name} speaker", max_length=MAX_NAME)
+
     def zone_for(self, prop: Prop, tzid: str) -> ZoneInfo:
         override = option_zone(self.options)
         candidates = [tzid.strip()]
@@ -295,7 +316,8 @@ class _Reader:
         if start_prop is None:
             self.fail(component, "the event has no DTSTART; give it a start")
         start = self.moment(start_prop)
-        summary = self.text(component.get("SUMMARY"))
+        summary_prop = component.get("SUMMARY")
+        summary = self.checked_text(summary_prop, MAX_TITLE)
         if not isinstance(start, datetime):
             self.notes.append(f"{self.source}: line {component.line}: all-day event "
                               f"{summary!r} left out (no time of day)")
@@ -317,24 +339,45 @@ class _Reader:
         if component.get("RRULE") is not None:
             self.notes.append(f"{self.source}: line {component.line}: RRULE of {summary!r} "
                               "not expanded; only its first occurrence is imported")
-        title, speakers = _speakers(summary, self.text(component.get("DESCRIPTION")))
-        uid = self.text(component.get("UID"))
-        recurrence = component.get("RECURRENCE-ID")
-        if uid and recurrence is not None:
-            uid = f"{uid}/{recurrence.value.strip()}"
+        description_prop = component.get("DESCRIPTION")
+        description = self.text(description_prop)
+        title, speakers = _speakers(summary, description)
+        self.check_names(speakers, description_prop if _SPEAKER_LINE.search(description)
+                         else summary_prop)
         categories = self.text(component.get("CATEGORIES"))
-        language = component.get("SUMMARY")
         return RawEvent(
             where=f"line {component.line}", title=title, start=start, duration=duration,
-            source_id=uid or None, room=self.text(component.get("LOCATION")) or None,
+            source_id=self.uid(component) or None,
+            room=self.checked_text(component.get("LOCATION"), MAX_NAME) or None,
             kind=kind_from_type(categories.split(",")[0] if categories else None),
-            speakers=speakers,
-            language=language.params.get("LANGUAGE") if language is not None else None,
+            speakers=speakers, language=self.language(summary_prop),
         )
 
+    def uid(self, component: Component) -> str:
+        """``UID``, with ``RECURRENCE-ID`` for one changed occurrence of a repeat."""
+        uid_prop = component.get("UID")
+        uid = self.text(uid_prop)
+        recurrence = component.get("RECURRENCE-ID")
+        if uid_prop is None or not uid:
+            return ""
+        if recurrence is not None:
+            uid = f"{uid}/{recurrence.value.strip()}"
+        with self.at(uid_prop):
+            return check_text(uid, "UID", max_length=MAX_NAME)
 
+    def language(self, summary: Prop | None) -> str | None:
+        """The ``LANGUAGE`` parameter of ``SUMMARY``."""
+        language = summary.params.get("LANGUAGE") if summary is not None else None
+        if summary is None or language is None:
+            return None
+        with self.at(summary):
+            return check_text(language, "SUMMARY;LANGUAGE", max_length=MAX_NAME)
+
+
+# Greedy to the end of the line (and stripped later): a lazy (.+?)\s*$ takes quadratic
+# time on a long line of spaces.
 _SPEAKER_LINE = re.compile(
-    r"^\s*(speakers?|presenters?|presented by|by)\s*:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+    r"^\s*(speakers?|presenters?|presented by|by)\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 _SUMMARY_BY = re.compile(r"\s*\((?:[^()]*?\s)?by\s+([^()]+)\)\s*$", re.IGNORECASE)
 
 
@@ -370,7 +413,8 @@ def parse_ical(data: bytes, source: str, options: ImportOptions) -> ImportedShow
     elif len(reader.zone_names) == 1:
         name, line = next(iter(reader.zone_names.items()))
         declared = ZoneDeclaration(name, f"line {line}, TZID")
-    name = reader.text(calendar.get("X-WR-CALNAME") or calendar.get("NAME")) or Path(source).stem
+    name = reader.checked_text(calendar.get("X-WR-CALNAME") or calendar.get("NAME"), MAX_TITLE) \
+        or Path(source).stem
     return build_show(source=source, source_format=FORMAT, name=name, events=events,
                       declared=declared, options=options, notes=reader.notes)
 

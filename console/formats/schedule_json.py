@@ -41,7 +41,7 @@ from console.formats.schedule_build import (
     parse_timestamp,
 )
 from console.formats.utf8 import decode_utf8
-from console.models.limits import check_day, check_duration
+from console.models.limits import MAX_NAME, MAX_TITLE, check_day, check_duration, check_text
 
 FORMAT = "schedule-json"
 
@@ -71,18 +71,23 @@ class _Reader:
             self.fail(path, f"expected a JSON array, found {_kind(value)}")
         return value
 
-    def text(self, data: dict[str, Any], key: str, path: str, required: bool = False,
-             numbers: bool = False) -> str:
+    def text(self, data: dict[str, Any], key: str, path: str, *, required: bool = False,
+             numbers: bool = False, max_length: int = MAX_NAME) -> str:
         value = data.get(key)
         if value is None:
             if required:
                 self.fail(_join(path, key), "missing; add it to the event")
             return ""
         if numbers and isinstance(value, int) and not isinstance(value, bool):
-            return str(value)  # ids are sometimes numbers
+            value = str(value)  # ids are sometimes numbers
         if not isinstance(value, str):
             self.fail(_join(path, key), f"expected a string, found {_kind(value)}")
-        return value.strip()
+        return self.checked(value.strip(), _join(path, key), max_length)
+
+    def checked(self, value: str, path: str, max_length: int = MAX_NAME) -> str:
+        """``value`` refused at ``path`` if too long or with control characters."""
+        with self.checking():
+            return check_text(value, path, max_length=max_length)
 
     def timestamp(self, data: dict[str, Any], key: str, path: str) -> datetime | None:
         value = self.text(data, key, path)
@@ -111,7 +116,7 @@ class _Reader:
         for index, person in enumerate(self.array(value, _join(path, "persons"))):
             where = _join(_join(path, "persons"), index)
             if isinstance(person, str):
-                names.append(person)
+                names.append(self.checked(person.strip(), where))
                 continue
             record = self.obj(person, where)
             name = next((self.text(record, key, where) for key in
@@ -126,7 +131,8 @@ class _Reader:
         ident = self.text(data, "guid", path) or self.text(data, "id", path, numbers=True) or \
             self.text(data, "code", path)
         return RawEvent(
-            where=path, title=self.text(data, "title", path), start=start, duration=duration,
+            where=path, title=self.text(data, "title", path, max_length=MAX_TITLE),
+            start=start, duration=duration,
             source_id=ident or None, room=room or self.room(data, path),
             kind=kind_from_type(self.text(data, "type", path)),
             speakers=self.persons(data, path),
@@ -171,6 +177,7 @@ class _Reader:
             rooms = self.obj(day_data.get("rooms", {}), rooms_path)
             for room, room_events in rooms.items():
                 room_path = f"{rooms_path}[{json.dumps(room, ensure_ascii=False)}]"
+                self.checked(room, room_path)
                 for index, event in enumerate(self.array(room_events, room_path)):
                     events.append(self.classic_event(event, _join(room_path, index), day, room))
         return events
@@ -217,9 +224,9 @@ def parse_schedule_json(text: str, source: str, options: ImportOptions) -> Impor
             zone = reader.text(holder, key, holder_path)
             if zone and declared.name is None:
                 declared = ZoneDeclaration(zone, _join(holder_path, key))
-    name = reader.text(conference, "title", conference_path) or \
-        reader.text(conference, "acronym", conference_path) or \
-        reader.text(schedule, "title", schedule_path) or Path(source).stem
+    name = reader.text(conference, "title", conference_path, max_length=MAX_TITLE) or \
+        reader.text(conference, "acronym", conference_path, max_length=MAX_TITLE) or \
+        reader.text(schedule, "title", schedule_path, max_length=MAX_TITLE) or Path(source).stem
     flat = next(((holder, path) for holder, path in (
         (conference, conference_path), (schedule, schedule_path)) if "events" in holder), None)
     if flat is not None:

@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 
 from console.formats.schedule_build import ImportOptions
+from console.models.show import iter_segments
 from console.services.show_import import (
     AUTO,
     ShowImportError,
     demo_show_path,
     import_demo,
     import_show_file,
+    read_schedule,
 )
 from tests.formats.support import DEMOCON, FRAB_38C3, PYCONUK, database_hash, realdata
 
@@ -208,6 +210,80 @@ ZONE_CASES = [
             "timezone: unknown IANA time zone 'Europe'"),
 ]
 
+def _control(code: int, at: int) -> str:
+    return f"contains the control character U+{code:04X} at character {at}; remove it"
+
+
+TOO_LONG = "is 1001 characters long; at most 1000 are accepted"
+FRAB_TITLE = b"<title>38C3: Opening Ceremony</title>"
+
+TEXT_CASES = [
+    Hostile("xml title with DEL", "schedule.xml",
+            _real(FRAB_38C3, FRAB_TITLE, b"<title>38C3: Opening&#x7f; Ceremony</title>"),
+            f"line 31, {EVENT_38C3} <title>: {_control(0x7F, 14)}"),
+    Hostile("xml title too long", "schedule.xml",
+            _real(FRAB_38C3, FRAB_TITLE, b"<title>" + b"x" * 1001 + b"</title>"),
+            f"line 31, {EVENT_38C3} <title>: {TOO_LONG}"),
+    Hostile("xml person with C1 control", "schedule.xml",
+            _real(FRAB_38C3, b"Gabriela Bogk", "Gabriela\u0085Bogk".encode()),
+            f"line 40, {EVENT_38C3} <person>: {_control(0x85, 9)}"),
+    Hostile("xml room name", "schedule.xml",
+            _real(FRAB_38C3, b'name="Saal 1">', b'name="Saal&#x9b;1">'),
+            f"line 23, <room name>: {_control(0x9B, 5)}"),
+    Hostile("json title with NUL", "schedule.json",
+            _real(DEMOCON, b'"Focused 5thgeneration hardware"', b'"Focused\\u0000"'),
+            f"{DEMOCON_EVENT}.title: {_control(0, 8)}"),
+    Hostile("json title with a lone surrogate", "schedule.json",
+            _real(DEMOCON, b'"Focused 5thgeneration hardware"', b'"Focused\\ud800"'),
+            f"{DEMOCON_EVENT}.title: {_control(0xD800, 8)}"),
+    Hostile("json speaker with ESC", "schedule.json",
+            _real(DEMOCON, b'"Brian Robinson"', b'"\\u001b[31mBrian"'),
+            f"{DEMOCON_EVENT}.persons[0].public_name: {_control(0x1B, 1)}"),
+    Hostile("json room with NUL", "schedule.json",
+            _real(DEMOCON, b'"Gray Room": [', b'"Gray\\u0000Room": ['),
+            f'schedule.conference.days[0].rooms["Gray\\u0000Room"]: {_control(0, 5)}'),
+    Hostile("ical SUMMARY with NUL", "schedule.ics",
+            _real(PYCONUK, b"SUMMARY:Registration", b"SUMMARY:Regis\x00tration"),
+            f"line 10, SUMMARY: {_control(0, 6)}", timezone="Europe/London"),
+    Hostile("ical LOCATION with ESC", "schedule.ics",
+            _real(PYCONUK, b"LOCATION:Cafeteria", b"LOCATION:\x1b[1mCafeteria"),
+            f"line 9, LOCATION: {_control(0x1B, 1)}", timezone="Europe/London"),
+    Hostile("ical speaker with a tab", "schedule.ics",
+            _real(PYCONUK, b"SUMMARY:Registration / Breakfast\r\n",
+                  b"SUMMARY:Registration / Breakfast\r\nDESCRIPTION:Speaker: Ann\tLee\r\n"),
+            f"line 11, DESCRIPTION speaker: {_control(9, 4)}", timezone="Europe/London"),
+    Hostile("ical calendar name", "schedule.ics",
+            _real(PYCONUK, b"X-WR-CALNAME:PyCon", b"X-WR-CALNAME:\x07PyCon"),
+            f"line 1589, X-WR-CALNAME: {_control(7, 1)}", timezone="Europe/London"),
+    Hostile("csv title with NUL", "schedule.csv",
+            _given(CSV_HEADER + b"T\x00x,2026-05-01T09:00+02:00,30,Ann,\r\n"),
+            f"line 2, column 'title': {_control(0, 2)}"),
+    Hostile("csv speaker with ESC", "schedule.csv",
+            _given(CSV_HEADER + b"T,2026-05-01T09:00+02:00,30,Ann; \x1b[2JBob,\r\n"),
+            f"line 2, column 'speakers': {_control(0x1B, 1)}"),
+    Hostile("csv notes with NUL", "schedule.csv",
+            _given(CSV_HEADER + CSV_ROW + b'T,2026-05-01T10:00+02:00,30,Ann,"a\tb\r\nc\x00"\r\n'),
+            f"line 3, column 'notes': {_control(0, 7)}"),
+    Hostile("csv session too long", "schedule.csv",
+            _given(b"title,start,duration,session\nT,2026-05-01T09:00+02:00,30," + b"s" * 1001),
+            f"line 2, column 'session': {TOO_LONG}"),
+    Hostile("console-json title with NUL", "show.json",
+            _demo(b'"Welcome and housekeeping"', b'"Welcome\\u0000"'),
+            f"{DEMO_SEGMENT}.title: {_control(0, 8)}"),
+    Hostile("console-json speaker with BEL", "show.json",
+            _demo('"ريم السعدي"'.encode(), b'"\\u0007Bell"'),
+            f"{DEMO_SEGMENT}.speakers[0].name: {_control(7, 1)}"),
+    Hostile("console-json notes with NUL", "show.json",
+            _demo(b'"Remind viewers', b'"\\u0000Remind viewers'),
+            f"{DEMO_SEGMENT}.notes: {_control(0, 1)}"),
+    Hostile("console-json show name too long", "show.json",
+            _demo(b'"Bridges 2026"', b'"' + b"x" * 1001 + b'"'),
+            f"name: {TOO_LONG}"),
+    Hostile("console-json stage name with C1 control", "show.json",
+            _demo(b'"Main stage"', b'"Main\\u0085stage"'),
+            f"stages[0].name: {_control(0x85, 5)}"),
+]
+
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
     db_path = tmp_path / "show.sqlite"
@@ -263,3 +339,23 @@ def test_a_zone_option_that_is_a_folder_is_an_unknown_zone(database: Path) -> No
     with pytest.raises(ShowImportError, match=r"^--timezone: unknown time zone 'Europe'"):
         import_show_file(realdata(PYCONUK), database, options=ImportOptions(timezone="Europe"))
     assert database_hash(database) == before
+
+
+@pytest.mark.parametrize("case", TEXT_CASES, ids=[case.id for case in TEXT_CASES])
+def test_control_characters_and_overlong_text_are_refused_naming_the_field(
+    tmp_path: Path, database: Path, case: Hostile,
+) -> None:
+    assert _refusal(tmp_path, database, case) == case.refusal
+
+
+def test_notes_keep_their_tabs_and_line_breaks(tmp_path: Path) -> None:
+    notes = "Cue:\tlights down\r\nthen the video"
+    csv_file = tmp_path / "notes.csv"
+    csv_file.write_text(f'title,start,duration,notes\r\nT,2026-05-01T09:00+02:00,30,"{notes}"\r\n',
+                        encoding="utf-8", newline="")
+    from_csv = read_schedule(csv_file, options=ImportOptions(timezone="Europe/Paris")).show
+    assert next(iter_segments(from_csv)).notes == notes
+    show_file = tmp_path / "show.json"
+    show_file.write_bytes(_demo(b'"Remind viewers', b'"Cue:\\tlights down\\nRemind viewers')())
+    segment = next(iter_segments(read_schedule(show_file).show))
+    assert segment.notes.startswith("Cue:\tlights down\nRemind viewers")
