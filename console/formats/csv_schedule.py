@@ -38,6 +38,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -194,34 +195,42 @@ class _Reader:
             return check_duration(end - start, "column 'end'")
 
 
-def parse_csv(text: str, source: str, options: ImportOptions) -> ImportedShow:
+def _rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
+    """Each row with the line it starts on; a row the csv module cannot read (a cell
+    longer than its limit of 131,072 characters, a stray quote) is refused at its line."""
     header_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=header_line.count)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
-    except csv.Error as error:
-        fail(source, "", f"not a readable CSV file ({error})")
-    if not rows or not any(cell.strip() for cell in rows[0]):
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    while True:
+        line = reader.line_num + 1  # line_num counts the lines read so far
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            fail(source, f"line {line}", f"not a readable CSV row ({error})")
+        yield line, cells
+
+
+def parse_csv(text: str, source: str, options: ImportOptions) -> ImportedShow:
+    rows = _rows(text, source)
+    header = next(rows, (1, []))[1]
+    if not any(cell.strip() for cell in header):
         fail(source, "line 1", "no header row; the first row must name the columns "
                                "(title, start, end or duration, ...)")
-    headers = [_ALIASES.get(_normalise(h)) for h in rows[0]]
-    unknown = [h for h, known in zip(rows[0], headers, strict=True) if known is None and h]
+    headers = [_ALIASES.get(_normalise(h)) for h in header]
+    unknown = [h for h, known in zip(header, headers, strict=True) if known is None and h]
     notes = [f"{source}: columns ignored: {', '.join(unknown)}"] if unknown else []
     for needed in ("title", "start"):
         if needed not in headers:
             fail(source, "line 1", f"no {needed!r} column; the header has: "
-                                   f"{', '.join(rows[0])}")
+                                   f"{', '.join(header)}")
     if "end" not in headers and "duration" not in headers:
         fail(source, "line 1", "no 'end' or 'duration' column")
     reader = _Reader(source)
     events: list[RawEvent] = []
     zone = ZoneDeclaration()
-    # csv.reader does not say where a row starts; count the physical lines ourselves.
-    line = 1 + rows[0].count("\n")
-    for cells in rows[1:]:
-        line += 1
-        row_line = line
-        line += sum(cell.count("\n") for cell in cells)
+    for row_line, cells in rows:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(headers):

@@ -283,6 +283,22 @@ TEXT_CASES = [
             _demo(b'"Main stage"', b'"Main\\u0085stage"'),
             f"stages[0].name: {_control(0x85, 5)}"),
 ]
+MULTILINE_ROW = b'Intro,2026-05-01T10:00+02:00,30,Bob,"first\r\nsecond\r\nthird"\r\n'  # lines 3-5
+
+CSV_ROW_CASES = [
+    Hostile("a 50 MB cell", "schedule.csv",
+            _given(CSV_HEADER + CSV_ROW + b'U,2026-05-01T10:00+02:00,30,Bob,"'
+                   + b"x" * 50_000_000 + b'"\r\n'),
+            "line 3: not a readable CSV row (field larger than field limit (131072))"),
+    Hostile("a stray quote after cells over several lines", "schedule.csv",
+            _given(CSV_HEADER + CSV_ROW + MULTILINE_ROW
+                   + b'"Close"d,2026-05-01T11:00+02:00,30,Ann,\r\n'),
+            "line 6: not a readable CSV row (',' expected after '\"')"),
+    Hostile("a bad value after cells over several lines", "schedule.csv",
+            _given(CSV_HEADER + CSV_ROW + MULTILINE_ROW
+                   + b"Close,2026-05-01T11:00+02:00,30,\x00Ann,\r\n"),
+            f"line 6, column 'speakers': {_control(0, 1)}"),
+]
 
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
@@ -343,6 +359,13 @@ def test_a_zone_option_that_is_a_folder_is_an_unknown_zone(database: Path) -> No
 
 @pytest.mark.parametrize("case", TEXT_CASES, ids=[case.id for case in TEXT_CASES])
 def test_control_characters_and_overlong_text_are_refused_naming_the_field(
+    tmp_path: Path, database: Path, case: Hostile,
+) -> None:
+    assert _refusal(tmp_path, database, case) == case.refusal
+
+
+@pytest.mark.parametrize("case", CSV_ROW_CASES, ids=[case.id for case in CSV_ROW_CASES])
+def test_a_csv_row_that_cannot_be_read_is_refused_at_the_line_it_starts_on(
     tmp_path: Path, database: Path, case: Hostile,
 ) -> None:
     assert _refusal(tmp_path, database, case) == case.refusal
