@@ -27,9 +27,12 @@ session    no       session title; consecutive rows of a room with the same valu
 scene      no       the OBS scene to take
 notes      no       free text (``description``, ``abstract``)
 timezone   no       the show's IANA zone, e.g. ``Europe/Berlin``, on any row
+show       no       the show's name, on any row (``show_name``); else the file's name
 ========== ======== ==================================================================
 
-The delimiter (``,``, ``;`` or tab) is read from the header line. Errors name the
+The delimiter (``,``, ``;`` or tab) is read from the header line. A cell that
+``export-show`` wrote as text for spreadsheets (``'=...``, ``'-...``; see
+:mod:`console.formats.csv_formulas`) reads without its ``'``. Errors name the
 file, the line and the column.
 """
 
@@ -44,6 +47,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
 
+from console.formats.csv_formulas import restore
 from console.formats.located import refused_at
 from console.formats.schedule_build import (
     ImportedShow,
@@ -87,6 +91,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "scene": ("scene",),
     "notes": ("notes", "description", "abstract"),
     "timezone": ("timezone", "timezonename", "tz"),
+    "show": ("show", "showname"),
 }
 _ALIASES = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
 
@@ -230,17 +235,21 @@ def parse_csv(text: str, source: str, options: ImportOptions) -> ImportedShow:
     reader = _Reader(source)
     events: list[RawEvent] = []
     zone = ZoneDeclaration()
+    name: str | None = None
     for row_line, cells in rows:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(headers):
             fail(source, f"line {row_line}", f"{len(cells)} cells but only {len(headers)} "
                                              "columns in the header")
-        row = {h: c.strip() for h, c in zip(headers, cells, strict=False) if h is not None}
+        row = {h: restore(c).strip() for h, c in zip(headers, cells, strict=False)
+               if h is not None}
         if row.get("timezone") and zone.name is None:
             zone = ZoneDeclaration(row["timezone"], f"line {row_line}, column 'timezone'")
+        if row.get("show") and name is None:
+            name = reader.text(row["show"], "show", row_line, MAX_TITLE)
         events.append(reader.event(row, row_line))
-    return build_show(source=source, source_format=FORMAT, name=Path(source).stem,
+    return build_show(source=source, source_format=FORMAT, name=name or Path(source).stem,
                       events=events, declared=zone, options=options, notes=notes)
 
 
