@@ -239,7 +239,9 @@ class _Reader:
             raw = quopri.decodestring(value.replace("=\n", "").encode("latin-1", "replace"))
             try:
                 value = raw.decode(charset, errors="replace")
-            except LookupError:
+            # LookupError: not a text encoding (base64); ValueError: a NUL in the name, or
+            # a codec that refuses errors="replace" (idna) or non-ASCII input (punycode)
+            except (LookupError, ValueError):
                 value = raw.decode("utf-8", errors="replace")
         return _unescape(value).strip()
 

@@ -24,7 +24,7 @@ from console.formats.ical import read_ical
 from console.formats.located import ShowFormatError
 from console.formats.schedule_build import ImportedShow, ImportOptions, option_zone
 from console.formats.schedule_json import read_schedule_json
-from console.models.errors import OperatorError
+from console.models.errors import InvalidValue, OperatorError
 from console.models.show import Show, ShowCounts, count_show
 from console.store.database import StoreError, open_database
 from console.store.shows import load_show, save_show
@@ -99,6 +99,8 @@ def read_schedule(path: Path, file_format: str = AUTO,
         return _READERS[resolved](path, options)
     except ShowFormatError as error:
         raise ShowImportError(str(error)) from error
+    except InvalidValue as error:  # a check no reader placed: still the file and the field
+        raise ShowImportError(f"{path}: {error}") from error
 
 
 def read_show_file(path: Path, file_format: str = AUTO) -> Show:

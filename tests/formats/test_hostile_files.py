@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from console.formats.schedule_build import ImportOptions
+from console.formats.detect import CSV
+from console.formats.schedule_build import ImportedShow, ImportOptions
+from console.models.errors import InvalidValue
 from console.models.show import iter_segments
+from console.services import show_import
 from console.services.show_import import (
     AUTO,
     ShowImportError,
@@ -382,3 +385,28 @@ def test_notes_keep_their_tabs_and_line_breaks(tmp_path: Path) -> None:
     show_file.write_bytes(_demo(b'"Remind viewers', b'"Cue:\\tlights down\\nRemind viewers')())
     segment = next(iter_segments(read_schedule(show_file).show))
     assert segment.notes.startswith("Cue:\tlights down\nRemind viewers")
+
+
+@pytest.mark.parametrize("charset", ["idna", "punycode", "undefined", "base64", "utf-8\\x00"])
+def test_a_charset_that_cannot_decode_text_reads_as_utf8(tmp_path: Path, charset: str) -> None:
+    calendar = tmp_path / "legacy.vcs"
+    calendar.write_bytes(
+        b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20260501T090000Z\r\n"
+        b"SUMMARY;ENCODING=QUOTED-PRINTABLE;CHARSET=" + charset.encode().replace(b"\\x00", b"\x00")
+        + b":Caf=C3=A9\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    show = read_schedule(calendar, options=ImportOptions(timezone="Europe/Paris")).show
+    assert [segment.title for segment in iter_segments(show)] == ["Café"]
+
+
+def test_a_value_check_no_reader_placed_still_names_the_file_and_the_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def unplaced(_path: Path, _options: ImportOptions) -> ImportedShow:
+        raise InvalidValue("title", "is odd")
+
+    monkeypatch.setitem(show_import._READERS, CSV, unplaced)
+    schedule = tmp_path / "schedule.csv"
+    schedule.write_bytes(CSV_HEADER + CSV_ROW)
+    with pytest.raises(ShowImportError) as raised:
+        read_schedule(schedule)
+    assert str(raised.value) == f"{schedule}: title: is odd"
