@@ -302,6 +302,31 @@ CSV_ROW_CASES = [
                    + b"Close,2026-05-01T11:00+02:00,30,\x00Ann,\r\n"),
             f"line 6, column 'speakers': {_control(0, 1)}"),
 ]
+SHAPE_CASES = [
+    Hostile("ical negative DURATION", "schedule.ics",
+            _real(PYCONUK, b"DTEND:20150918T083000Z", b"DURATION:-PT1H"),
+            "line 8, DURATION: a negative duration", timezone="Europe/London"),
+    Hostile("xml negative duration", "schedule.xml",
+            _real(FRAB_38C3, b"<duration>00:30</duration>", b"<duration>-00:30</duration>"),
+            f"line 27, {EVENT_38C3} <duration>: '-00:30' is not a duration HH:MM or HH:MM:SS"),
+    Hostile("csv negative minutes", "schedule.csv",
+            _given(CSV_HEADER + b"T,2026-05-01T09:00+02:00,-30,A,\r\n"),
+            "line 2, column 'duration': '-30' is not a duration HH:MM, HH:MM:SS or whole "
+            "minutes"),
+    Hostile("console-json negative duration", "show.json",
+            _demo(b'"planned_duration_s": 300', b'"planned_duration_s": -300'),
+            f"{DEMO_SEGMENT}.planned_duration_s: expected a number of seconds >= 0"),
+    Hostile("json person that is a number", "schedule.json",
+            _real(DEMOCON, b'"persons": [\n', b'"persons": [5, \n'),
+            f"{DEMOCON_EVENT}.persons[0]: expected a JSON object, found a number"),
+    Hostile("json room that is an array", "flat.json",
+            _given(b'{"events": [{"title": "T", "start": "2026-05-01T09:00:00+02:00", '
+                   b'"duration": "00:30", "room": ["Hall"]}]}'),
+            "events[0].room: expected a string, found an array"),
+    Hostile("console-json title that is a number", "show.json",
+            _demo(b'"Welcome and housekeeping"', b"42"),
+            f"{DEMO_SEGMENT}.title: expected a non-empty string"),
+]
 
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
@@ -362,6 +387,13 @@ def test_a_zone_option_that_is_a_folder_is_an_unknown_zone(database: Path) -> No
 
 @pytest.mark.parametrize("case", TEXT_CASES, ids=[case.id for case in TEXT_CASES])
 def test_control_characters_and_overlong_text_are_refused_naming_the_field(
+    tmp_path: Path, database: Path, case: Hostile,
+) -> None:
+    assert _refusal(tmp_path, database, case) == case.refusal
+
+
+@pytest.mark.parametrize("case", SHAPE_CASES, ids=[case.id for case in SHAPE_CASES])
+def test_negative_durations_and_values_of_the_wrong_type_are_refused_at_their_place(
     tmp_path: Path, database: Path, case: Hostile,
 ) -> None:
     assert _refusal(tmp_path, database, case) == case.refusal
