@@ -139,13 +139,13 @@ def _decode(data: bytes, source: str, notes: list[str]) -> list[tuple[int, str]]
             decoded.append((line.number, line.data.decode("utf-8")))
         except UnicodeDecodeError as error:
             offset = start + line.offset_in_file(error.start)
-            unfolded = b"".join(line.data for line in lines)
+            unfolded = b"".join(each.data for each in lines)
             if not unfolded.decode("utf-8", errors="ignore").isascii():
                 fail(source, place_of_byte(data, offset), not_utf8(data, offset))
             notes.append(f"{source}: not UTF-8 ({place_of_byte(data, offset)} is not); "
                          "read as Windows-1252")
-            return [(line.number, line.data.decode("cp1252", errors="replace"))
-                    for line in lines]
+            return [(each.number, each.data.decode("cp1252", errors="replace"))
+                    for each in lines]
     return decoded
 
 
@@ -254,9 +254,10 @@ class _Reader:
         return value
 
     def check_names(self, names: tuple[str, ...], prop: Prop | None) -> None:
-        """Speaker names, found inside ``prop``."""
+        """Speaker names, found inside ``prop`` (without it there are none)."""
+        if prop is None:
+            return
         for name in names:
-            assert prop is not None  # names come from a property's text
             with self.at(prop):
                 check_text(name, f"{prop.name} speaker", max_length=MAX_NAME)
 
@@ -359,21 +360,21 @@ class _Reader:
         """``UID``, with ``RECURRENCE-ID`` for one changed occurrence of a repeat."""
         uid_prop = component.get("UID")
         uid = self.text(uid_prop)
-        recurrence = component.get("RECURRENCE-ID")
         if uid_prop is None or not uid:
             return ""
+        recurrence = component.get("RECURRENCE-ID")
         if recurrence is not None:
             uid = f"{uid}/{recurrence.value.strip()}"
         with self.at(uid_prop):
             return check_text(uid, "UID", max_length=MAX_NAME)
 
-    def language(self, summary: Prop | None) -> str | None:
+    def language(self, summary_prop: Prop | None) -> str | None:
         """The ``LANGUAGE`` parameter of ``SUMMARY``."""
-        language = summary.params.get("LANGUAGE") if summary is not None else None
-        if summary is None or language is None:
+        if summary_prop is None or "LANGUAGE" not in summary_prop.params:
             return None
-        with self.at(summary):
-            return check_text(language, "SUMMARY;LANGUAGE", max_length=MAX_NAME)
+        with self.at(summary_prop):
+            return check_text(summary_prop.params["LANGUAGE"], "SUMMARY;LANGUAGE",
+                              max_length=MAX_NAME)
 
 
 # Greedy to the end of the line (and stripped later): a lazy (.+?)\s*$ takes quadratic

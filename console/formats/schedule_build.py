@@ -27,6 +27,9 @@ Decisions, documented once here:
 * **Kinds.** From the event type by keywords (:func:`kind_from_type`); default talk.
 * **Floor language.** The most common event language, else ``und`` (ISO 639-2
   "undetermined"). A speaker speaks the event's language, else the floor language.
+* **Limits.** Readers check each start with :func:`check_start` and each duration
+  as it is parsed (:func:`parse_clock_duration`), before any arithmetic that could
+  overflow; a local start is checked again as an instant once placed in the zone.
 """
 
 from __future__ import annotations
