@@ -16,6 +16,20 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from console.formats.json_text import load_json
+from console.formats.located import ShowFormatError, refused_at
+from console.formats.utf8 import decode_utf8
+from console.models.limits import (
+    MAX_DURATION,
+    MAX_NAME,
+    MAX_NOTES,
+    MAX_TITLE,
+    check_day,
+    check_duration_seconds,
+    check_instant,
+    check_seconds,
+    check_text,
+)
 from console.models.show import (
     DEFAULT_DANGER_S,
     DEFAULT_WARNING_S,
@@ -32,16 +46,6 @@ FORMAT_NAME = "conference-console/show"
 FORMAT_VERSION = 1
 
 T = TypeVar("T")
-
-
-class ShowFormatError(ValueError):
-    """A show file that cannot be read; the message is ``file: json.path: problem``."""
-
-    def __init__(self, source: str, path: str, problem: str) -> None:
-        self.source = source
-        self.path = path
-        self.problem = problem
-        super().__init__(f"{source}: {path}: {problem}" if path else f"{source}: {problem}")
 
 
 def _join(path: str, key: str | int) -> str:
@@ -71,19 +75,29 @@ class _Reader:
                 self.fail(_join(path, key), "missing")
         return value
 
-    def text(self, data: dict[str, Any], key: str, path: str) -> str:
+    def text(self, data: dict[str, Any], key: str, path: str,
+             max_length: int = MAX_NAME) -> str:
         value = data[key]
         if not isinstance(value, str) or not value.strip():
             self.fail(_join(path, key), "expected a non-empty string")
-        return value
+        return self.checked(value, _join(path, key), max_length)
+
+    def checked(self, value: str, path: str, max_length: int, *,
+                multiline: bool = False) -> str:
+        """``value`` refused at ``path`` if too long or with control characters."""
+        with refused_at(self.source):
+            return check_text(value, path, max_length=max_length, multiline=multiline)
 
     def optional_text(self, data: dict[str, Any], key: str, path: str) -> str | None:
         return None if data.get(key) is None else self.text(data, key, path)
 
-    def integer(self, data: dict[str, Any], key: str, path: str, default: int) -> int:
+    def seconds(self, data: dict[str, Any], key: str, path: str, default: int) -> int:
+        """A whole number of seconds, at most a segment's longest duration."""
         value = data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             self.fail(_join(path, key), "expected a whole number >= 0")
+        with refused_at(self.source):
+            check_seconds(value, _join(path, key), low=0, high=MAX_DURATION.total_seconds())
         return value
 
     def items(self, data: dict[str, Any], key: str, path: str,
@@ -115,12 +129,12 @@ class _Reader:
         timezone = self.text(data, "timezone", "")
         try:
             self.zone = ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder
             self.fail("timezone", f"unknown IANA time zone {timezone!r}")
         languages = self.items(data, "languages", "", self.language)
         stages = self.items(data, "stages", "", self.stage)
         return self.build("", lambda: Show(
-            name=self.text(data, "name", ""), timezone=timezone,
+            name=self.text(data, "name", "", MAX_TITLE), timezone=timezone,
             floor_language=self.text(data, "floor_language", ""),
             languages=languages, stages=stages,
         ))
@@ -128,7 +142,7 @@ class _Reader:
     def language(self, value: object, path: str) -> str:
         if not isinstance(value, str) or not value.strip():
             self.fail(path, "expected a language code such as 'en'")
-        return value
+        return self.checked(value, path, MAX_NAME)
 
     def stage(self, value: object, path: str) -> Stage:
         data = self.obj(value, path, {"name", "days"})
@@ -137,16 +151,19 @@ class _Reader:
 
     def day(self, value: object, path: str) -> Day:
         data = self.obj(value, path, {"date", "sessions"})
+        text = self.text(data, "date", path)
         try:
-            day = date.fromisoformat(self.text(data, "date", path))
+            day = date.fromisoformat(text)
         except ValueError:
             self.fail(_join(path, "date"), "not an ISO 8601 date (YYYY-MM-DD)")
+        with refused_at(self.source):
+            check_day(day, _join(path, "date"))
         return Day(date=day, sessions=self.items(data, "sessions", path, self.session))
 
     def session(self, value: object, path: str) -> Session:
         data = self.obj(value, path, {"title", "segments"}, frozenset({"chair"}))
         return Session(
-            title=self.text(data, "title", path),
+            title=self.text(data, "title", path, MAX_TITLE),
             chair=self.optional_text(data, "chair", path),
             segments=self.items(data, "segments", path, self.segment),
         )
@@ -160,13 +177,16 @@ class _Reader:
             start = None
         if start is None or start.utcoffset() is None:
             self.fail(where, "not an ISO 8601 datetime with offset")
+        with refused_at(self.source):
+            check_instant(start, where)
         return start.astimezone(self.zone)
 
     def duration(self, data: dict[str, Any], path: str) -> timedelta:
         value = data["planned_duration_s"]
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             self.fail(_join(path, "planned_duration_s"), "expected a number of seconds >= 0")
-        return timedelta(seconds=value)
+        with refused_at(self.source):
+            return check_duration_seconds(value, _join(path, "planned_duration_s"))
 
     def segment(self, value: object, path: str) -> Segment:
         data = self.obj(
@@ -190,15 +210,16 @@ class _Reader:
         notes = data.get("notes", "")
         if not isinstance(notes, str):
             self.fail(_join(path, "notes"), "expected a string")
+        self.checked(notes, _join(path, "notes"), MAX_NOTES, multiline=True)
         return self.build(path, lambda: Segment(
-            id=segment_id, kind=kind, title=self.text(data, "title", path),
+            id=segment_id, kind=kind, title=self.text(data, "title", path, MAX_TITLE),
             planned_start=self.planned_start(data, path),
             planned_duration=self.duration(data, path),
             speakers=self.items(data, "speakers", path, self.speaker),
             source_id=self.optional_text(data, "source_id", path),
             hard_start=hard_start, scene=self.optional_text(data, "scene", path), notes=notes,
-            warning_s=self.integer(data, "warning_s", path, DEFAULT_WARNING_S),
-            danger_s=self.integer(data, "danger_s", path, DEFAULT_DANGER_S),
+            warning_s=self.seconds(data, "warning_s", path, DEFAULT_WARNING_S),
+            danger_s=self.seconds(data, "danger_s", path, DEFAULT_DANGER_S),
         ))
 
     def speaker(self, value: object, path: str) -> Speaker:
@@ -212,21 +233,15 @@ class _Reader:
 
 def parse_show_json(text: str, source: str = "<string>") -> Show:
     """Parse the console JSON format; ``source`` names the input in error messages."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ShowFormatError(
-            source, "", f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
-        ) from error
-    return _Reader(source).show(data)
+    return _Reader(source).show(load_json(text, source))
 
 
 def load_show_json(path: Path) -> Show:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        data = path.read_bytes()
+    except OSError as error:
         raise ShowFormatError(str(path), "", f"cannot read the file: {error}") from error
-    return parse_show_json(text, str(path))
+    return parse_show_json(decode_utf8(data, str(path)), str(path))
 
 
 def _seconds(duration: timedelta) -> int | float:

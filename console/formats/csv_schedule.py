@@ -27,9 +27,12 @@ session    no       session title; consecutive rows of a room with the same valu
 scene      no       the OBS scene to take
 notes      no       free text (``description``, ``abstract``)
 timezone   no       the show's IANA zone, e.g. ``Europe/Berlin``, on any row
+show       no       the show's name, on any row (``show_name``); else the file's name
 ========== ======== ==================================================================
 
-The delimiter (``,``, ``;`` or tab) is read from the header line. Errors name the
+The delimiter (``,``, ``;`` or tab) is read from the header line. A cell that
+``export-show`` wrote as text for spreadsheets (``'=...``, ``'-...``; see
+:mod:`console.formats.csv_formulas`) reads without its ``'``. Errors name the
 file, the line and the column.
 """
 
@@ -38,21 +41,37 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
 
+from console.formats.csv_formulas import restore
+from console.formats.located import refused_at
 from console.formats.schedule_build import (
     ImportedShow,
     ImportOptions,
     RawEvent,
     ZoneDeclaration,
     build_show,
+    check_start,
     fail,
     kind_from_type,
     parse_clock_duration,
     parse_clock_time,
     parse_timestamp,
+    whole_number,
+)
+from console.formats.utf8 import decode_utf8
+from console.models.limits import (
+    MAX_NAME,
+    MAX_NOTES,
+    MAX_TITLE,
+    check_day,
+    check_duration,
+    check_duration_seconds,
+    check_text,
 )
 
 FORMAT = "csv"
@@ -72,6 +91,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "scene": ("scene",),
     "notes": ("notes", "description", "abstract"),
     "timezone": ("timezone", "timezonename", "tz"),
+    "show": ("show", "showname"),
 }
 _ALIASES = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
 
@@ -87,13 +107,45 @@ class _Reader:
     def fail(self, line: int, column: str, problem: str) -> NoReturn:
         fail(self.source, f"line {line}, column {column!r}", problem)
 
+    def at(self, line: int) -> AbstractContextManager[None]:
+        """Value checks inside are refused at ``line``; they name their column."""
+        return refused_at(self.source, f"line {line}")
+
+    def text(self, value: str, column: str, line: int, max_length: int = MAX_NAME, *,
+             multiline: bool = False) -> str:
+        """A cell refused if too long or with control characters (tabs and line
+        breaks only in ``multiline`` ones)."""
+        with self.at(line):
+            return check_text(value, f"column {column!r}", max_length=max_length,
+                              multiline=multiline)
+
+    def event(self, row: dict[str, str], line: int) -> RawEvent:
+        start = self.start(row, line)
+        has_full_start = parse_clock_time(row["start"]) is None
+
+        def cell(column: str, max_length: int = MAX_NAME) -> str:
+            return self.text(row.get(column, ""), column, line, max_length)
+
+        return RawEvent(
+            where=f"line {line}", title=cell("title", MAX_TITLE), start=start,
+            duration=self.duration(row, line, start), source_id=cell("id") or None,
+            room=cell("room") or None, kind=kind_from_type(row.get("kind")),
+            speakers=tuple(self.text(name.strip(), "speakers", line)
+                           for name in row.get("speakers", "").split(";") if name.strip()),
+            language=cell("language") or None,
+            day=self.date(row, line) if has_full_start else None,
+            session=cell("session", MAX_TITLE) or None, scene=cell("scene") or None,
+            notes=self.text(row.get("notes", ""), "notes", line, MAX_NOTES, multiline=True),
+        )
+
     def start(self, row: dict[str, str], line: int) -> datetime:
         value = row.get("start", "")
         if not value:
             self.fail(line, "start", "empty; every row needs a start")
         moment = parse_timestamp(value.replace(" ", "T", 1))
         if moment is not None:
-            return moment
+            with self.at(line):
+                return check_start(moment, "column 'start'")
         clock = parse_clock_time(value)
         if clock is None:
             self.fail(line, "start", f"{value!r} is not a date and time such as "
@@ -109,16 +161,19 @@ class _Reader:
         if not value:
             return None
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             self.fail(line, "date", f"{value!r} is not a date YYYY-MM-DD")
+        with self.at(line):
+            return check_day(day, "column 'date'")
 
     def duration(self, row: dict[str, str], line: int, start: datetime) -> timedelta:
         if row.get("duration"):
             value = row["duration"]
-            if value.isdigit():
-                return timedelta(minutes=int(value))
-            parsed = parse_clock_duration(value)
+            with self.at(line):
+                if re.fullmatch(r"\d+", value):
+                    return check_duration_seconds(whole_number(value) * 60, "column 'duration'")
+                parsed = parse_clock_duration(value, "column 'duration'")
             if parsed is None:
                 self.fail(line, "duration", f"{value!r} is not a duration HH:MM, HH:MM:SS "
                                             "or whole minutes")
@@ -127,7 +182,10 @@ class _Reader:
         if not value:
             self.fail(line, "end", "empty; every row needs an end or a duration")
         end = parse_timestamp(value.replace(" ", "T", 1))
-        if end is None:
+        if end is not None:
+            with self.at(line):
+                check_start(end, "column 'end'")
+        else:
             clock = parse_clock_time(value)
             if clock is None:
                 self.fail(line, "end", f"{value!r} is not a date and time or a time HH:MM")
@@ -138,64 +196,66 @@ class _Reader:
             self.fail(line, "end", "start and end must both have a UTC offset or both none")
         if end < start:
             self.fail(line, "end", "the segment ends before it starts")
-        return end - start
+        with self.at(line):
+            return check_duration(end - start, "column 'end'")
+
+
+def _rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
+    """Each row with the line it starts on; a row the csv module cannot read (a cell
+    longer than its limit of 131,072 characters, a stray quote) is refused at its line."""
+    header_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=header_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    while True:
+        line = reader.line_num + 1  # line_num counts the lines read so far
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            fail(source, f"line {line}", f"not a readable CSV row ({error})")
+        yield line, cells
 
 
 def parse_csv(text: str, source: str, options: ImportOptions) -> ImportedShow:
-    header_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=header_line.count)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
-    except csv.Error as error:
-        fail(source, "", f"not a readable CSV file ({error})")
-    if not rows or not any(cell.strip() for cell in rows[0]):
+    rows = _rows(text, source)
+    header = next(rows, (1, []))[1]
+    if not any(cell.strip() for cell in header):
         fail(source, "line 1", "no header row; the first row must name the columns "
                                "(title, start, end or duration, ...)")
-    headers = [_ALIASES.get(_normalise(h)) for h in rows[0]]
-    unknown = [h for h, known in zip(rows[0], headers, strict=True) if known is None and h]
+    headers = [_ALIASES.get(_normalise(h)) for h in header]
+    unknown = [h for h, known in zip(header, headers, strict=True) if known is None and h]
     notes = [f"{source}: columns ignored: {', '.join(unknown)}"] if unknown else []
     for needed in ("title", "start"):
         if needed not in headers:
             fail(source, "line 1", f"no {needed!r} column; the header has: "
-                                   f"{', '.join(rows[0])}")
+                                   f"{', '.join(header)}")
     if "end" not in headers and "duration" not in headers:
         fail(source, "line 1", "no 'end' or 'duration' column")
     reader = _Reader(source)
     events: list[RawEvent] = []
     zone = ZoneDeclaration()
-    # csv.reader does not say where a row starts; count the physical lines ourselves.
-    line = 1 + rows[0].count("\n")
-    for cells in rows[1:]:
-        line += 1
-        row_line = line
-        line += sum(cell.count("\n") for cell in cells)
+    name: str | None = None
+    for row_line, cells in rows:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(headers):
             fail(source, f"line {row_line}", f"{len(cells)} cells but only {len(headers)} "
                                              "columns in the header")
-        row = {h: c.strip() for h, c in zip(headers, cells, strict=False) if h is not None}
+        row = {h: restore(c).strip() for h, c in zip(headers, cells, strict=False)
+               if h is not None}
         if row.get("timezone") and zone.name is None:
             zone = ZoneDeclaration(row["timezone"], f"line {row_line}, column 'timezone'")
-        start = reader.start(row, row_line)
-        has_full_start = parse_clock_time(row["start"]) is None
-        events.append(RawEvent(
-            where=f"line {row_line}", title=row.get("title", ""), start=start,
-            duration=reader.duration(row, row_line, start), source_id=row.get("id") or None,
-            room=row.get("room") or None, kind=kind_from_type(row.get("kind")),
-            speakers=tuple(n.strip() for n in row.get("speakers", "").split(";") if n.strip()),
-            language=row.get("language") or None,
-            day=reader.date(row, row_line) if has_full_start else None,
-            session=row.get("session") or None, scene=row.get("scene") or None,
-            notes=row.get("notes", ""),
-        ))
-    return build_show(source=source, source_format=FORMAT, name=Path(source).stem,
+        if row.get("show") and name is None:
+            name = reader.text(row["show"], "show", row_line, MAX_TITLE)
+        events.append(reader.event(row, row_line))
+    return build_show(source=source, source_format=FORMAT, name=name or Path(source).stem,
                       events=events, declared=zone, options=options, notes=notes)
 
 
 def read_csv(path: Path, options: ImportOptions) -> ImportedShow:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        fail(str(path), "", f"cannot read the file as UTF-8: {error}")
-    return parse_csv(text, str(path), options)
+        data = path.read_bytes()
+    except OSError as error:
+        fail(str(path), "", f"cannot read the file: {error}")
+    return parse_csv(decode_utf8(data, str(path)), str(path), options)

@@ -8,10 +8,12 @@ first bytes (``<`` XML, ``BEGIN:VCALENDAR``, ``{`` JSON).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from console.formats.console_json import FORMAT_NAME
+from console.formats.json_text import load_json
+from console.formats.located import ShowFormatError
+from console.formats.utf8 import BOM
 
 CONSOLE_JSON = "console-json"
 FRAB_XML = "frab-xml"
@@ -27,11 +29,13 @@ _BY_SUFFIX = {".xml": FRAB_XML, ".ics": ICAL, ".ical": ICAL, ".ifb": ICAL, ".vcs
 
 def _json_format(path: Path) -> str | None:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        data = json.loads(text)
-    except (OSError, UnicodeDecodeError):
+        # A bad byte does not hide the format; the reader then says where it is.
+        text = path.read_bytes().removeprefix(BOM).decode("utf-8", errors="replace")
+    except OSError:
         return CONSOLE_JSON  # its reader reports exactly what is wrong with the file
-    except json.JSONDecodeError:
+    try:
+        data = load_json(text, str(path))
+    except ShowFormatError:
         # Broken JSON: the reader of the format it looks like says where.
         return CONSOLE_JSON if f'"{FORMAT_NAME}"' in text or '"schedule"' not in text \
             else SCHEDULE_JSON

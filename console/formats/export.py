@@ -2,6 +2,8 @@
 
 Both re-import to the same instants: CSV writes each start with its UTC offset
 and the show day in ``date``; iCalendar writes UTC times plus ``X-WR-TIMEZONE``.
+CSV cells a spreadsheet would run as formulas are written as text (see
+:mod:`console.formats.csv_formulas`).
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ import io
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from console.formats.csv_formulas import neutralise
 from console.models.show import Show
 
 CSV_COLUMNS = ("id", "title", "kind", "room", "date", "start", "duration", "speakers",
-               "language", "session", "scene", "notes", "timezone")
+               "language", "session", "scene", "notes", "timezone", "show")
 
 
 def _clock(duration: timedelta) -> str:
@@ -33,13 +36,14 @@ def show_to_csv(show: Show) -> str:
                 for segment in session.segments:
                     language = segment.speakers[0].language if segment.speakers else \
                         show.floor_language
-                    writer.writerow((
+                    writer.writerow(neutralise(cell) for cell in (
                         segment.source_id or segment.id, segment.title, segment.kind.value,
                         stage.name, day.date.isoformat(),
                         segment.planned_start.astimezone(zone).isoformat(),
                         _clock(segment.planned_duration),
                         "; ".join(s.name for s in segment.speakers), language,
                         session.title, segment.scene or "", segment.notes, show.timezone,
+                        show.name,
                     ))
     return out.getvalue()
 

@@ -16,12 +16,15 @@ See :mod:`console.formats.schedule_build` for sessions, kinds and languages.
 
 from __future__ import annotations
 
+import re
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import NoReturn
 from xml.parsers import expat
 
+from console.formats.located import refused_at
 from console.formats.schedule_build import (
     DAY_CHANGE,
     ImportedShow,
@@ -29,6 +32,7 @@ from console.formats.schedule_build import (
     RawEvent,
     ZoneDeclaration,
     build_show,
+    check_start,
     fail,
     first_language,
     kind_from_type,
@@ -36,6 +40,8 @@ from console.formats.schedule_build import (
     parse_clock_time,
     parse_timestamp,
 )
+from console.formats.utf8 import BOM, decode_utf8
+from console.models.limits import MAX_NAME, MAX_TITLE, check_day, check_text
 
 FORMAT = "frab-xml"
 
@@ -67,8 +73,22 @@ class _EntityRefused(Exception):
     pass
 
 
+_DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]+)""")
+
+
+def _in_utf8(data: bytes) -> bool:
+    """Whether the document is UTF-8: no UTF-16 byte order mark, and its declaration
+    names UTF-8 or no encoding (the XML default)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    declared = _DECLARED_ENCODING.match(data[:512].removeprefix(BOM).lstrip())
+    return declared is None or declared[1].lower() in (b"utf-8", b"utf8")
+
+
 def parse_xml(data: bytes, source: str) -> Node:
     """The document's root element; ``ShowFormatError`` naming the line if it is not XML."""
+    if _in_utf8(data):
+        decode_utf8(data, source)  # expat would only say "invalid token" at a bad byte
     parser = expat.ParserCreate()
     parser.buffer_text = True
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
@@ -118,30 +138,53 @@ class _Reader:
     def fail(self, node: Node, what: str, problem: str) -> NoReturn:
         fail(self.source, f"line {node.line}, {what}", problem)
 
+    def at(self, node: Node) -> AbstractContextManager[None]:
+        """Value checks inside are refused at ``node``'s line."""
+        return refused_at(self.source, f"line {node.line}")
+
+    def text(self, node: Node | None, what: str, max_length: int) -> str:
+        """``node``'s text ("" without a node), refused at its line if too long or with
+        control characters."""
+        if node is None:
+            return ""
+        with self.at(node):
+            return check_text(node.text, what, max_length=max_length)
+
+    def ident(self, node: Node) -> str | None:
+        """The event's ``guid``, else its ``id``."""
+        key = "guid" if node.attrs.get("guid") else "id"
+        ident = node.attrs.get(key)
+        if not ident:
+            return None
+        with self.at(node):
+            return check_text(ident, f"<event {key}>", max_length=MAX_NAME)
+
     def event(self, node: Node, day: date, day_start: datetime | None, room: str) -> RawEvent:
-        ident = node.attrs.get("guid") or node.attrs.get("id")
+        ident = self.ident(node)
         label = f"<event{f' id={ident!r}' if ident else ''}>"
         start = self.start(node, label, day, day_start)
         duration_node = node.child("duration")
         if duration_node is None:
             self.fail(node, label, "missing <duration> (HH:MM); add it to the event")
-        duration = parse_clock_duration(duration_node.text)
+        with self.at(duration_node):
+            duration = parse_clock_duration(duration_node.text, f"{label} <duration>")
         if duration is None:
             self.fail(duration_node, f"{label} <duration>",
                       f"{duration_node.text!r} is not a duration HH:MM or HH:MM:SS")
-        title = node.child_text("title")
         persons = node.child("persons")
-        speakers = tuple(p.text for p in persons.all("person") if p.text) if persons else ()
+        speakers = tuple(self.text(p, f"{label} <person>", MAX_NAME)
+                         for p in persons.all("person") if p.text) if persons else ()
         return RawEvent(
             where=f"line {node.line}",
-            title=title,
+            title=self.text(node.child("title"), f"{label} <title>", MAX_TITLE),
             start=start,
             duration=duration,
             source_id=ident,
-            room=room or node.child_text("room") or None,
+            room=room or self.text(node.child("room"), f"{label} <room>", MAX_NAME) or None,
             kind=kind_from_type(node.child_text("type")),
             speakers=speakers,
-            language=first_language(node.child_text("language")),
+            language=first_language(self.text(node.child("language"), f"{label} <language>",
+                                              MAX_NAME)),
             day=day,
         )
 
@@ -153,7 +196,8 @@ class _Reader:
                 self.fail(date_node, f"{label} <date>",
                           f"{date_node.text!r} is not an ISO 8601 date and time "
                           "such as 2024-12-27T10:30:00+01:00")
-            return parsed
+            with self.at(date_node):
+                return check_start(parsed, f"{label} <date>")
         start_node = node.child("start")
         if start_node is None:
             self.fail(node, label, "missing <date> and <start>; give the event a start")
@@ -172,6 +216,8 @@ class _Reader:
             day = date.fromisoformat(value.strip())
         except ValueError:
             self.fail(node, "<day date>", f"{value!r} is not a date YYYY-MM-DD")
+        with self.at(node):
+            check_day(day, "<day date>")
         day_start = parse_timestamp(node.attrs.get("start", ""))
         return day, day_start
 
@@ -195,7 +241,8 @@ def parse_frab_xml(data: bytes, source: str, options: ImportOptions) -> Imported
     declared = ZoneDeclaration()
     name = ""
     if conference is not None:
-        name = conference.child_text("title") or conference.child_text("acronym")
+        name = reader.text(conference.child("title"), "<conference> <title>", MAX_TITLE) or \
+            reader.text(conference.child("acronym"), "<conference> <acronym>", MAX_TITLE)
         zone_node = conference.child("time_zone_name")
         if zone_node is not None and zone_node.text:
             declared = ZoneDeclaration(zone_node.text,
@@ -211,7 +258,9 @@ def parse_frab_xml(data: bytes, source: str, options: ImportOptions) -> Imported
     for day_node in root.all("day"):
         day, day_start = reader.day(day_node)
         for room_node in day_node.all("room"):
-            room = room_node.attrs.get("name", "").strip()
+            with reader.at(room_node):
+                room = check_text(room_node.attrs.get("name", "").strip(), "<room name>",
+                                  max_length=MAX_NAME)
             events.extend(reader.event(event_node, day, day_start, room)
                           for event_node in room_node.all("event"))
     return build_show(source=source, source_format=FORMAT, name=name or Path(source).stem,

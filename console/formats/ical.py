@@ -23,22 +23,35 @@ from __future__ import annotations
 
 import quopri
 import re
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
 from zoneinfo import ZoneInfo
 
+from console.formats.located import refused_at
 from console.formats.schedule_build import (
     ImportedShow,
     ImportOptions,
     RawEvent,
     ZoneDeclaration,
     build_show,
+    check_start,
     fail,
     kind_from_type,
     option_zone,
+    whole_number,
     zone_named,
+)
+from console.formats.utf8 import BOM, not_utf8, place_of_byte
+from console.models.limits import (
+    MAX_NAME,
+    MAX_TITLE,
+    check_duration,
+    check_duration_seconds,
+    check_text,
 )
 
 FORMAT = "ical"
@@ -63,25 +76,77 @@ class Component:
         return next((p for p in self.props if p.name == name), None)
 
 
-def _decode(data: bytes) -> tuple[str, bool]:
-    try:
-        return data.decode("utf-8-sig"), False
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), True
+@dataclass
+class _RawLine:
+    """A logical line, unfolded but not decoded yet."""
+
+    number: int  # the physical line it starts on
+    data: bytearray
+    # (where in ``data``, where in the file) of each physical line's bytes, to find a bad byte
+    parts: list[tuple[int, int]]
+
+    def append(self, raw: bytes, offset: int, joiner: bytes = b"") -> None:
+        self.data += joiner
+        self.parts.append((len(self.data), offset))
+        self.data += raw
+
+    def offset_in_file(self, index: int) -> int:
+        start, offset = max(part for part in self.parts if part[0] <= index)
+        return offset + index - start
+
+    def continues_quoted_printable(self) -> bool:
+        """Ends in a quoted-printable soft line break (vCalendar 1.0)."""
+        return self.data.endswith(b"=") and \
+            b"QUOTED-PRINTABLE" in self.data.split(b":", 1)[0].upper()
 
 
-def _logical_lines(text: str) -> list[tuple[int, str]]:
-    """Unfold: a line starting with a space or tab continues the one before."""
-    lines: list[tuple[int, str]] = []
-    for number, raw in enumerate(re.split(r"\r\n|\n|\r", text), start=1):
-        if raw[:1] in (" ", "\t") and lines:
-            lines[-1] = (lines[-1][0], lines[-1][1] + raw[1:])
-        elif lines and lines[-1][1].endswith("=") and "QUOTED-PRINTABLE" in \
-                lines[-1][1].split(":", 1)[0].upper():
-            lines[-1] = (lines[-1][0], lines[-1][1] + "\n" + raw)  # soft line break
+def _physical_lines(data: bytes) -> Iterator[tuple[int, int, bytes]]:
+    """(number, offset in ``data``, bytes without the line break) of each line."""
+    start = number = 0
+    for number, line_break in enumerate(re.finditer(rb"\r\n|\n|\r", data), start=1):
+        yield number, start, data[start:line_break.start()]
+        start = line_break.end()
+    yield number + 1, start, data[start:]
+
+
+def _unfold(data: bytes) -> list[_RawLine]:
+    """Unfold the bytes: a line starting with a space or tab continues the one before.
+
+    Before decoding, because exporters fold at 75 bytes, even inside a character.
+    """
+    lines: list[_RawLine] = []
+    for number, offset, raw in _physical_lines(data):
+        if raw[:1] in (b" ", b"\t") and lines:
+            lines[-1].append(raw[1:], offset + 1)
+        elif lines and lines[-1].continues_quoted_printable():
+            lines[-1].append(raw, offset, joiner=b"\n")
         elif raw.strip():
-            lines.append((number, raw))
+            lines.append(_RawLine(number, bytearray(raw), [(0, offset)]))
     return lines
+
+
+def _decode(data: bytes, source: str, notes: list[str]) -> list[tuple[int, str]]:
+    """The logical lines as text: UTF-8, or Windows-1252 for a file with no UTF-8 in it.
+
+    A file that has UTF-8 characters and also bytes that are not is damaged, not
+    in another code page; it is refused, naming the bad byte.
+    """
+    start = len(BOM) if data.startswith(BOM) else 0
+    lines = _unfold(data[start:])
+    decoded: list[tuple[int, str]] = []
+    for line in lines:
+        try:
+            decoded.append((line.number, line.data.decode("utf-8")))
+        except UnicodeDecodeError as error:
+            offset = start + line.offset_in_file(error.start)
+            unfolded = b"".join(each.data for each in lines)
+            if not unfolded.decode("utf-8", errors="ignore").isascii():
+                fail(source, place_of_byte(data, offset), not_utf8(data, offset))
+            notes.append(f"{source}: not UTF-8 ({place_of_byte(data, offset)} is not); "
+                         "read as Windows-1252")
+            return [(each.number, each.data.decode("cp1252", errors="replace"))
+                    for each in lines]
+    return decoded
 
 
 def _split_content_line(line: str) -> tuple[str, str, str] | None:
@@ -114,10 +179,10 @@ def _unescape(value: str) -> str:
                   lambda m: "\n" if m[1] in "nN" else m[1], value)
 
 
-def parse_components(text: str, source: str) -> Component:
+def parse_components(lines: list[tuple[int, str]], source: str) -> Component:
     root = Component("", 0)
     stack = [root]
-    for number, line in _logical_lines(text):
+    for number, line in lines:
         split = _split_content_line(line)
         if split is None:
             fail(source, f"line {number}",
@@ -161,6 +226,10 @@ class _Reader:
         what = prop.name if isinstance(prop, Prop) else f"BEGIN:{prop.name}"
         fail(self.source, f"line {prop.line}, {what}", problem)
 
+    def at(self, prop: Prop) -> AbstractContextManager[None]:
+        """Value checks inside are refused at ``prop``'s line."""
+        return refused_at(self.source, f"line {prop.line}")
+
     def text(self, prop: Prop | None) -> str:
         if prop is None:
             return ""
@@ -170,9 +239,27 @@ class _Reader:
             raw = quopri.decodestring(value.replace("=\n", "").encode("latin-1", "replace"))
             try:
                 value = raw.decode(charset, errors="replace")
-            except LookupError:
+            # LookupError: not a text encoding (base64); ValueError: a NUL in the name, or
+            # a codec that refuses errors="replace" (idna) or non-ASCII input (punycode)
+            except (LookupError, ValueError):
                 value = raw.decode("utf-8", errors="replace")
         return _unescape(value).strip()
+
+    def checked_text(self, prop: Prop | None, max_length: int) -> str:
+        """The property's text, refused at its line if too long or with control characters."""
+        value = self.text(prop)
+        if prop is not None:
+            with self.at(prop):
+                check_text(value, prop.name, max_length=max_length)
+        return value
+
+    def check_names(self, names: tuple[str, ...], prop: Prop | None) -> None:
+        """Speaker names, found inside ``prop`` (without it there are none)."""
+        if prop is None:
+            return
+        for name in names:
+            with self.at(prop):
+                check_text(name, f"{prop.name} speaker", max_length=MAX_NAME)
 
     def zone_for(self, prop: Prop, tzid: str) -> ZoneInfo:
         override = option_zone(self.options)
@@ -208,29 +295,32 @@ class _Reader:
         except ValueError:
             self.fail(prop, f"{value!r} is not a real date and time")
         if utc:
-            return moment.replace(tzinfo=UTC)
-        tzid = prop.params.get("TZID")
-        if tzid:
-            return moment.replace(tzinfo=self.zone_for(prop, tzid))
-        return moment  # floating: local time in the show's zone
+            moment = moment.replace(tzinfo=UTC)
+        elif tzid := prop.params.get("TZID"):
+            moment = moment.replace(tzinfo=self.zone_for(prop, tzid))
+        # else floating: local time in the show's zone
+        with self.at(prop):
+            return check_start(moment, prop.name)
 
     def duration(self, prop: Prop) -> timedelta:
         match = _DURATION.match(prop.value.strip())
         if match is None or not any(match.groups()[1:]):
             self.fail(prop, f"{prop.value!r} is not a duration such as PT45M")
-        sign, weeks, days, hours, minutes, seconds = match.groups()
-        length = timedelta(weeks=int(weeks or 0), days=int(days or 0), hours=int(hours or 0),
-                           minutes=int(minutes or 0), seconds=int(seconds or 0))
+        sign, *counts = match.groups()
         if sign == "-":
             self.fail(prop, "a negative duration")
-        return length
+        weeks, days, hours, minutes, seconds = (whole_number(count or "0") for count in counts)
+        with self.at(prop):
+            return check_duration_seconds(
+                (((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60 + seconds, prop.name)
 
     def event(self, component: Component) -> RawEvent | None:
         start_prop = component.get("DTSTART")
         if start_prop is None:
             self.fail(component, "the event has no DTSTART; give it a start")
         start = self.moment(start_prop)
-        summary = self.text(component.get("SUMMARY"))
+        summary_prop = component.get("SUMMARY")
+        summary = self.checked_text(summary_prop, MAX_TITLE)
         if not isinstance(start, datetime):
             self.notes.append(f"{self.source}: line {component.line}: all-day event "
                               f"{summary!r} left out (no time of day)")
@@ -247,27 +337,50 @@ class _Reader:
             duration = end - start
             if duration < timedelta(0):
                 self.fail(end_prop, "the event ends before it starts")
+            with self.at(end_prop):
+                check_duration(duration, end_prop.name)
         if component.get("RRULE") is not None:
             self.notes.append(f"{self.source}: line {component.line}: RRULE of {summary!r} "
                               "not expanded; only its first occurrence is imported")
-        title, speakers = _speakers(summary, self.text(component.get("DESCRIPTION")))
-        uid = self.text(component.get("UID"))
-        recurrence = component.get("RECURRENCE-ID")
-        if uid and recurrence is not None:
-            uid = f"{uid}/{recurrence.value.strip()}"
+        description_prop = component.get("DESCRIPTION")
+        description = self.text(description_prop)
+        title, speakers = _speakers(summary, description)
+        self.check_names(speakers, description_prop if _SPEAKER_LINE.search(description)
+                         else summary_prop)
         categories = self.text(component.get("CATEGORIES"))
-        language = component.get("SUMMARY")
         return RawEvent(
             where=f"line {component.line}", title=title, start=start, duration=duration,
-            source_id=uid or None, room=self.text(component.get("LOCATION")) or None,
+            source_id=self.uid(component) or None,
+            room=self.checked_text(component.get("LOCATION"), MAX_NAME) or None,
             kind=kind_from_type(categories.split(",")[0] if categories else None),
-            speakers=speakers,
-            language=language.params.get("LANGUAGE") if language is not None else None,
+            speakers=speakers, language=self.language(summary_prop),
         )
 
+    def uid(self, component: Component) -> str:
+        """``UID``, with ``RECURRENCE-ID`` for one changed occurrence of a repeat."""
+        uid_prop = component.get("UID")
+        uid = self.text(uid_prop)
+        if uid_prop is None or not uid:
+            return ""
+        recurrence = component.get("RECURRENCE-ID")
+        if recurrence is not None:
+            uid = f"{uid}/{recurrence.value.strip()}"
+        with self.at(uid_prop):
+            return check_text(uid, "UID", max_length=MAX_NAME)
 
+    def language(self, summary_prop: Prop | None) -> str | None:
+        """The ``LANGUAGE`` parameter of ``SUMMARY``."""
+        if summary_prop is None or "LANGUAGE" not in summary_prop.params:
+            return None
+        with self.at(summary_prop):
+            return check_text(summary_prop.params["LANGUAGE"], "SUMMARY;LANGUAGE",
+                              max_length=MAX_NAME)
+
+
+# Greedy to the end of the line (and stripped later): a lazy (.+?)\s*$ takes quadratic
+# time on a long line of spaces.
 _SPEAKER_LINE = re.compile(
-    r"^\s*(speakers?|presenters?|presented by|by)\s*:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+    r"^\s*(speakers?|presenters?|presented by|by)\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 _SUMMARY_BY = re.compile(r"\s*\((?:[^()]*?\s)?by\s+([^()]+)\)\s*$", re.IGNORECASE)
 
 
@@ -292,11 +405,8 @@ def _speakers(summary: str, description: str) -> tuple[str, tuple[str, ...]]:
 
 
 def parse_ical(data: bytes, source: str, options: ImportOptions) -> ImportedShow:
-    text, guessed_charset = _decode(data)
-    calendar = parse_components(text, source)
     reader = _Reader(source, options)
-    if guessed_charset:
-        reader.notes.append(f"{source}: not UTF-8; read as Windows-1252")
+    calendar = parse_components(_decode(data, source, reader.notes), source)
     events = [e for c in calendar.children if c.name == "VEVENT"
               if (e := reader.event(c)) is not None]
     declared = ZoneDeclaration()
@@ -306,7 +416,8 @@ def parse_ical(data: bytes, source: str, options: ImportOptions) -> ImportedShow
     elif len(reader.zone_names) == 1:
         name, line = next(iter(reader.zone_names.items()))
         declared = ZoneDeclaration(name, f"line {line}, TZID")
-    name = reader.text(calendar.get("X-WR-CALNAME") or calendar.get("NAME")) or Path(source).stem
+    name = reader.checked_text(calendar.get("X-WR-CALNAME") or calendar.get("NAME"), MAX_TITLE) \
+        or Path(source).stem
     return build_show(source=source, source_format=FORMAT, name=name, events=events,
                       declared=declared, options=options, notes=reader.notes)
 

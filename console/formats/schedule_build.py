@@ -27,6 +27,9 @@ Decisions, documented once here:
 * **Kinds.** From the event type by keywords (:func:`kind_from_type`); default talk.
 * **Floor language.** The most common event language, else ``und`` (ISO 639-2
   "undetermined"). A speaker speaks the event's language, else the floor language.
+* **Limits.** Readers check each start with :func:`check_start` and each duration
+  as it is parsed (:func:`parse_clock_duration`), before any arithmetic that could
+  overflow; a local start is checked again as an instant once placed in the zone.
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from console.formats.console_json import ShowFormatError
+from console.formats.located import ShowFormatError, refused_at
+from console.models.limits import check_day, check_duration_seconds, check_instant
 from console.models.show import (
     Day,
     Segment,
@@ -113,7 +117,7 @@ def zone_named(name: str, source: str, where: str) -> ZoneInfo:
     try:
         if name.strip() and not name.startswith(("/", ".")):
             return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder
         pass
     fail(source, where, f"unknown time zone {name!r}: give an IANA name such as "
                         "Europe/Berlin (with --timezone if the file is wrong)")
@@ -127,15 +131,25 @@ def option_zone(options: ImportOptions) -> ZoneInfo | None:
 
 # --- small parsers shared by the formats ------------------------------------------
 
-def parse_clock_duration(text: str) -> timedelta | None:
-    """``HH:MM`` or ``HH:MM:SS`` (hours may exceed 24); None if not."""
+def whole_number(digits: str) -> int:
+    """``digits`` as an int. Past 18 digits it only matters that the number is
+    huge (a range check refuses it), and ``int()`` itself refuses 4,300 digits."""
+    significant = digits.lstrip("0")
+    return int(significant or "0") if len(significant) <= 18 else 10**18
+
+
+def parse_clock_duration(text: str, field: str) -> timedelta | None:
+    """``HH:MM`` or ``HH:MM:SS`` (hours may exceed 24); None if not.
+
+    Raises InvalidValue naming ``field`` if it is longer than a segment can be.
+    """
     match = re.fullmatch(r"\s*(\d+):(\d{1,2})(?::(\d{1,2}))?\s*", text)
     if match is None:
         return None
-    hours, minutes, seconds = int(match[1]), int(match[2]), int(match[3] or 0)
+    hours, minutes, seconds = whole_number(match[1]), int(match[2]), int(match[3] or 0)
     if minutes >= 60 or seconds >= 60:
         return None
-    return timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    return check_duration_seconds(hours * 3600 + minutes * 60 + seconds, field)
 
 
 def parse_clock_time(text: str) -> time | None:
@@ -147,6 +161,19 @@ def parse_clock_time(text: str) -> time | None:
         return time(int(match[1]), int(match[2]), int(match[3] or 0))
     except ValueError:
         return None
+
+
+def check_start(moment: datetime, field: str) -> datetime:
+    """A start read from a file, within the years a show can be in; checked before any
+    arithmetic on it, which overflows near the years 1 and 9999.
+
+    A local time (no offset) is checked by its date; :func:`build_show` checks it
+    again once it is placed in the show's zone.
+    """
+    if moment.utcoffset() is None:
+        check_day(moment.date(), field)
+        return moment
+    return check_instant(moment, field)
 
 
 def parse_timestamp(text: str) -> datetime | None:
@@ -269,10 +296,12 @@ def _format_offset(offset: timedelta) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def _place(events: list[RawEvent], zone: ZoneInfo) -> list[_Placed]:
+def _place(source: str, events: list[RawEvent], zone: ZoneInfo) -> list[_Placed]:
     placed = []
     for event in events:
         start = event.start.replace(tzinfo=zone) if event.start.tzinfo is None else event.start
+        with refused_at(source, event.where):  # a local time is an instant only now
+            check_instant(start, "start")
         placed.append(_Placed(event, start.astimezone(zone)))
     dated = {p.start.date() for p in placed if p.event.day is None
              and p.start.timetz().replace(tzinfo=None) >= DAY_CHANGE}
@@ -376,7 +405,7 @@ def build_show(*, source: str, source_format: str, name: str, events: list[RawEv
             notes.append(f"{source}: {event.where}: event without a title, named {UNTITLED!r}")
     zone = choose_zone(source, events, declared, options, notes)
     floor = _floor_language(events)
-    placed = _place(events, zone)
+    placed = _place(source, events, zone)
     by_room: dict[str, dict[date, list[_Placed]]] = {room: {} for room in rooms}
     for item in placed:
         assert item.day is not None  # _place gave every event its day

@@ -18,10 +18,13 @@ event's ``guid``, else its ``id``, else its ``code``.
 from __future__ import annotations
 
 import json
+from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
+from console.formats.json_text import load_json
+from console.formats.located import refused_at
 from console.formats.schedule_build import (
     DAY_CHANGE,
     ImportedShow,
@@ -29,6 +32,7 @@ from console.formats.schedule_build import (
     RawEvent,
     ZoneDeclaration,
     build_show,
+    check_start,
     fail,
     first_language,
     kind_from_type,
@@ -36,6 +40,8 @@ from console.formats.schedule_build import (
     parse_clock_time,
     parse_timestamp,
 )
+from console.formats.utf8 import decode_utf8
+from console.models.limits import MAX_NAME, MAX_TITLE, check_day, check_duration, check_text
 
 FORMAT = "schedule-json"
 
@@ -51,6 +57,10 @@ class _Reader:
     def fail(self, path: str, problem: str) -> NoReturn:
         fail(self.source, path, problem)
 
+    def checking(self) -> AbstractContextManager[None]:
+        """Value checks inside are refused at the JSON path they name."""
+        return refused_at(self.source)
+
     def obj(self, value: object, path: str) -> dict[str, Any]:
         if not isinstance(value, dict):
             self.fail(path, f"expected a JSON object, found {_kind(value)}")
@@ -61,18 +71,23 @@ class _Reader:
             self.fail(path, f"expected a JSON array, found {_kind(value)}")
         return value
 
-    def text(self, data: dict[str, Any], key: str, path: str, required: bool = False,
-             numbers: bool = False) -> str:
+    def text(self, data: dict[str, Any], key: str, path: str, *, required: bool = False,
+             numbers: bool = False, max_length: int = MAX_NAME) -> str:
         value = data.get(key)
         if value is None:
             if required:
                 self.fail(_join(path, key), "missing; add it to the event")
             return ""
         if numbers and isinstance(value, int) and not isinstance(value, bool):
-            return str(value)  # ids are sometimes numbers
+            value = str(value)  # ids are sometimes numbers
         if not isinstance(value, str):
             self.fail(_join(path, key), f"expected a string, found {_kind(value)}")
-        return value.strip()
+        return self.checked(value.strip(), _join(path, key), max_length)
+
+    def checked(self, value: str, path: str, max_length: int = MAX_NAME) -> str:
+        """``value`` refused at ``path`` if too long or with control characters."""
+        with self.checking():
+            return check_text(value, path, max_length=max_length)
 
     def timestamp(self, data: dict[str, Any], key: str, path: str) -> datetime | None:
         value = self.text(data, key, path)
@@ -82,11 +97,13 @@ class _Reader:
         if parsed is None:
             self.fail(_join(path, key), f"{value!r} is not an ISO 8601 date and time "
                                         "such as 2020-12-14T09:00:00+01:00")
-        return parsed
+        with self.checking():
+            return check_start(parsed, _join(path, key))
 
     def duration(self, data: dict[str, Any], path: str) -> timedelta:
         value = self.text(data, "duration", path, required=True)
-        parsed = parse_clock_duration(value)
+        with self.checking():
+            parsed = parse_clock_duration(value, _join(path, "duration"))
         if parsed is None:
             self.fail(_join(path, "duration"), f"{value!r} is not a duration HH:MM or HH:MM:SS")
         return parsed
@@ -99,7 +116,7 @@ class _Reader:
         for index, person in enumerate(self.array(value, _join(path, "persons"))):
             where = _join(_join(path, "persons"), index)
             if isinstance(person, str):
-                names.append(person)
+                names.append(self.checked(person.strip(), where))
                 continue
             record = self.obj(person, where)
             name = next((self.text(record, key, where) for key in
@@ -114,7 +131,8 @@ class _Reader:
         ident = self.text(data, "guid", path) or self.text(data, "id", path, numbers=True) or \
             self.text(data, "code", path)
         return RawEvent(
-            where=path, title=self.text(data, "title", path), start=start, duration=duration,
+            where=path, title=self.text(data, "title", path, max_length=MAX_TITLE),
+            start=start, duration=duration,
             source_id=ident or None, room=room or self.room(data, path),
             kind=kind_from_type(self.text(data, "type", path)),
             speakers=self.persons(data, path),
@@ -153,10 +171,13 @@ class _Reader:
                 day = date.fromisoformat(day_text)
             except ValueError:
                 self.fail(_join(day_path, "date"), f"{day_text!r} is not a date YYYY-MM-DD")
+            with self.checking():
+                check_day(day, _join(day_path, "date"))
             rooms_path = _join(day_path, "rooms")
             rooms = self.obj(day_data.get("rooms", {}), rooms_path)
             for room, room_events in rooms.items():
                 room_path = f"{rooms_path}[{json.dumps(room, ensure_ascii=False)}]"
+                self.checked(room, room_path)
                 for index, event in enumerate(self.array(room_events, room_path)):
                     events.append(self.classic_event(event, _join(room_path, index), day, room))
         return events
@@ -177,6 +198,8 @@ class _Reader:
             duration = end - start
             if duration < timedelta(0):
                 self.fail(_join(path, "end"), "ends before it starts")
+            with self.checking():
+                check_duration(duration, _join(path, "end"))
         else:
             duration = self.duration(data, path)
         return self.common(data, path, start, duration, room=None, day=None)
@@ -188,11 +211,7 @@ def _kind(value: object) -> str:
 
 
 def parse_schedule_json(text: str, source: str, options: ImportOptions) -> ImportedShow:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        fail(source, f"line {error.lineno}, column {error.colno}",
-             f"not valid JSON ({error.msg}); export the schedule again")
+    data = load_json(text, source)
     reader = _Reader(source)
     root = reader.obj(data, "")
     schedule = reader.obj(root["schedule"], "schedule") if "schedule" in root else root
@@ -205,9 +224,9 @@ def parse_schedule_json(text: str, source: str, options: ImportOptions) -> Impor
             zone = reader.text(holder, key, holder_path)
             if zone and declared.name is None:
                 declared = ZoneDeclaration(zone, _join(holder_path, key))
-    name = reader.text(conference, "title", conference_path) or \
-        reader.text(conference, "acronym", conference_path) or \
-        reader.text(schedule, "title", schedule_path) or Path(source).stem
+    name = reader.text(conference, "title", conference_path, max_length=MAX_TITLE) or \
+        reader.text(conference, "acronym", conference_path, max_length=MAX_TITLE) or \
+        reader.text(schedule, "title", schedule_path, max_length=MAX_TITLE) or Path(source).stem
     flat = next(((holder, path) for holder, path in (
         (conference, conference_path), (schedule, schedule_path)) if "events" in holder), None)
     if flat is not None:
@@ -225,7 +244,7 @@ def parse_schedule_json(text: str, source: str, options: ImportOptions) -> Impor
 
 def read_schedule_json(path: Path, options: ImportOptions) -> ImportedShow:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        data = path.read_bytes()
+    except OSError as error:
         fail(str(path), "", f"cannot read the file: {error}")
-    return parse_schedule_json(text, str(path), options)
+    return parse_schedule_json(decode_utf8(data, str(path)), str(path), options)

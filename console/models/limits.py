@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from console.models.errors import InvalidValue
 
@@ -89,3 +89,28 @@ def check_seconds(value: object, field: str, *, low: float, high: float) -> floa
     if not low <= value <= high:
         raise InvalidValue(field, f"must be between {low:g} and {high:g} seconds")
     return float(value)
+
+
+def check_day(value: date, field: str) -> date:
+    """A calendar date (a show day, a local start) within the years a show can be in."""
+    if not EARLIEST_INSTANT.date() <= value <= LATEST_INSTANT.date():
+        raise InvalidValue(field, f"{value.isoformat()} is outside the years "
+                                  f"{EARLIEST_INSTANT.year}-{LATEST_INSTANT.year}")
+    return value
+
+
+def check_duration_seconds(seconds: int | float, field: str) -> timedelta:
+    """A count of seconds read from outside, as a duration from zero to a week.
+
+    Compared as a number before it becomes a ``timedelta``, which overflows past a
+    billion days (a ``DURATION:P99999999999W`` would); the count is not repeated in
+    the message because a count that large can be too long to print.
+    """
+    if isinstance(seconds, float) and not math.isfinite(seconds):
+        raise InvalidValue(field, "must be a finite duration")
+    if seconds < 0:
+        raise InvalidValue(field, f"is negative; a duration is from 0 to {MAX_DURATION.days} "
+                                  "days")
+    if seconds > MAX_DURATION.total_seconds():
+        raise InvalidValue(field, f"is longer than {MAX_DURATION.days} days")
+    return check_duration(timedelta(seconds=seconds), field)

@@ -13,7 +13,7 @@ from pathlib import Path
 import sqlite_utils
 
 from console import paths
-from console.formats.console_json import ShowFormatError, load_show_json
+from console.formats.console_json import load_show_json
 from console.formats.csv_schedule import read_csv
 from console.formats.detect import (
     CONSOLE_JSON,
@@ -27,10 +27,11 @@ from console.formats.detect import (
 )
 from console.formats.frab_xml import read_frab_xml
 from console.formats.ical import read_ical
+from console.formats.located import ShowFormatError
 from console.formats.schedule_build import ImportedShow, ImportOptions, option_zone
 from console.formats.schedule_json import read_schedule_json
 from console.models.asrun import AsRunEntry, AsRunKind, ConsoleRole
-from console.models.errors import OperatorError
+from console.models.errors import InvalidValue, OperatorError
 from console.models.import_impact import import_impact
 from console.models.show import Show, ShowCounts, count_show
 from console.store.asrun import insert_entry
@@ -108,6 +109,8 @@ def read_schedule(path: Path, file_format: str = AUTO,
         return _READERS[resolved](path, options)
     except ShowFormatError as error:
         raise ShowImportError(str(error)) from error
+    except InvalidValue as error:  # a check no reader placed: still the file and the field
+        raise ShowImportError(f"{path}: {error}") from error
 
 
 def read_show_file(path: Path, file_format: str = AUTO) -> Show:

@@ -106,3 +106,73 @@ def test_show_without_a_database(tmp_path: Path, env: dict[str, str]) -> None:
     assert result.returncode == 2
     assert "import a show first" in result.stderr
     assert not (tmp_path / "none.sqlite").exists()
+
+
+HOSTILE = [
+    ("year9999.ics", b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:99991231T230000Z\r\n"
+                     b"SUMMARY:Late\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+     "line 3, DTSTART: 9999-12-31T23:00:00+00:00 is outside the years 1990-2100"),
+    ("weeks.ics", b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20260501T090000Z\r\n"
+                  b"DURATION:P99999999W\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+     "line 4, DURATION: is longer than 7 days"),
+    ("deep.json", b"[" * 100_000 + b"]" * 100_000,
+     "line 1, column 65: nested deeper than 64 levels; a schedule never is"),
+    ("nul.csv", b"title,start,duration\nOpen\x00ing,2026-05-01T09:00+02:00,30\n",
+     "line 2, column 'title': contains the control character U+0000 at character 5; "
+     "remove it"),
+    ("big.csv", b'title,start,duration\nT,2026-05-01T09:00+02:00,"' + b"x" * 50_000_000 + b'"\n',
+     "line 2: not a readable CSV row (field larger than field limit (131072))"),
+    ("latin1.xml", b"<schedule>\n  <conference><title>Caf\xe9</title></conference>\n</schedule>",
+     "line 2, column 25: not valid UTF-8 (byte 0xE9); save the file as UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), HOSTILE,
+                         ids=[case[0] for case in HOSTILE])
+def test_a_hostile_file_is_one_error_line_with_exit_2_and_changes_nothing(
+    tmp_path: Path, env: dict[str, str], name: str, content: bytes, message: str,
+) -> None:
+    db = tmp_path / "show.sqlite"
+    assert run_console(["import", "--demo", "--db", str(db)], env).returncode == 0
+    before = database_hash(db)
+    hostile = tmp_path / name
+    hostile.write_bytes(content)
+    zone = [] if name.endswith(".json") else ["--timezone", "Europe/Paris"]
+    result = run_console(["import", str(hostile), *zone, "--db", str(db)], env)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"error: {hostile}: {message}\n"
+    assert database_hash(db) == before
+
+
+def test_csv_export_neutralises_formulas_and_imports_back(
+    tmp_path: Path, env: dict[str, str],
+) -> None:
+    source = tmp_path / "source.csv"
+    source.write_text(
+        "title,start,duration,speakers,show\n"
+        '"=HYPERLINK(""https://evil.example"", ""Agenda"")",2026-05-01T09:00+02:00,30,'
+        "@home; +Ann,=Bridges\n"
+        "-1 minute,2026-05-01T09:30+02:00,30,-Bob,\n",
+        encoding="utf-8")
+    db, again = str(tmp_path / "show.sqlite"), str(tmp_path / "again.sqlite")
+    imported = run_console(["import", str(source), "--timezone", "Europe/Berlin", "--db", db],
+                           env)
+    assert imported.returncode == 0, imported.stderr
+    exported = tmp_path / "export.csv"
+    assert run_console(["export-show", "--format", "csv", "--db", db, "--output",
+                        str(exported)], env).returncode == 0
+    text = exported.read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in text
+    assert "'-1 minute" in text
+    assert "'@home; +Ann" in text
+    assert "'=Bridges" in text
+    reimported = run_console(["import", str(exported), "--db", again], env)
+    assert reimported.returncode == 0, reimported.stderr
+    first = json.loads(run_console(["show", "--json", "--db", db], env).stdout)
+    second = json.loads(run_console(["show", "--json", "--db", again], env).stdout)
+    assert first["show"]["name"] == second["show"]["name"] == "=Bridges"
+    titles = [(seg["title"], seg["speakers"]) for stage in second["stages"]
+              for day in stage["days"] for session in day["sessions"]
+              for seg in session["segments"]]
+    assert titles == [('=HYPERLINK("https://evil.example", "Agenda")', ["@home", "+Ann"]),
+                      ("-1 minute", ["-Bob"])]

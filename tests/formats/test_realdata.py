@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from console.formats.console_json import ShowFormatError
 from console.formats.csv_schedule import parse_csv
 from console.formats.export import show_to_csv, show_to_ical
 from console.formats.frab_xml import read_frab_xml
 from console.formats.ical import parse_ical, read_ical
+from console.formats.located import ShowFormatError
 from console.formats.schedule_build import ImportOptions, kind_from_type
 from console.formats.schedule_json import parse_schedule_json, read_schedule_json
 from console.models.show import SegmentKind, Show, find_segment, iter_segments

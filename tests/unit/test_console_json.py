@@ -6,12 +6,12 @@ from typing import Any
 import pytest
 
 from console.formats.console_json import (
-    ShowFormatError,
     dump_show_json,
     load_show_json,
     parse_show_json,
     show_to_dict,
 )
+from console.formats.located import ShowFormatError
 from console.services.show_import import demo_show_path
 from tests.unit.sample_show import sample_show
 
@@ -86,7 +86,8 @@ def test_errors_name_the_file_and_the_json_path(
 
 
 def test_invalid_json_and_missing_file_are_reported_with_the_file(tmp_path: Path) -> None:
-    with pytest.raises(ShowFormatError, match=r"^show\.json: not valid JSON \(line 1"):
+    with pytest.raises(ShowFormatError,
+                       match=r"^show\.json: line 1, column 2: not valid JSON \(Expecting"):
         parse_show_json("{nope", "show.json")
     missing = tmp_path / "missing.json"
     with pytest.raises(ShowFormatError, match=r"missing\.json: cannot read the file"):
