@@ -49,7 +49,7 @@ from console.services.show_import import ImportAuthor
 from console.services.show_runner import ShowRunner
 from console.services.show_sync import ShowSync
 from console.services.stage_clock import StageClock
-from console.services.stage_role import StageRole, signature, this_console
+from console.services.stage_role import RoleStatus, StageRole, signature, this_console
 from console.services.storage_health import StorageHealth
 from console.services.switcher import SceneSwitcher
 from console.store.asrun import AsRunWriter
@@ -137,7 +137,8 @@ class ConsoleApp:
         self.switcher = SceneSwitcher(self.gateway, self.mirror, guard=self.role.refusal)
         self.editor = RundownEditor(self.runner, options.db_path,
                                     ImportAuthor(options.console_name, ConsoleRole.STAGE,
-                                                 self.signature))
+                                                 self.signature),
+                                    role_guard=self.role.refusal)
 
     def _build_window(self, options: AppOptions) -> None:
         self.window = MainWindow(self.mirror, self.switcher, options.settings_path,
@@ -176,6 +177,8 @@ class ConsoleApp:
         self.bands = StatusBands(window, self.runner, self.storage, self.role,
                                  self.show_controls.claim_role)
         self._build_presenter()
+        subscribe(window, self.role.changed, self._on_role)
+        self._on_role(self.role.status)
         subscribe(window, self.runner.notice, window.show_message)
         subscribe(window, self.countdown.problem, window.show_message)
 
@@ -190,6 +193,12 @@ class ConsoleApp:
         blackout = self.window.add_view_action(
             "Presenter blackout", lambda: self.presenter.set_blackout(blackout.isChecked()),
             checkable=True)
+
+    def _on_role(self, status: RoleStatus) -> None:
+        # A console that follows another shows the show but offers nothing that acts on it.
+        why = "" if status.held else status.describe()
+        self.now_next.set_read_only(not status.held, why)
+        self.window.scene_panel.set_read_only(not status.held, why)
 
     # -- running -------------------------------------------------------------------
 

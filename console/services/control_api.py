@@ -1,6 +1,6 @@
 """The Control API: a small HTTP server on 127.0.0.1 for Stream Deck / Companion and scripts.
 
-Standard-library asyncio streams rather than a web framework: six fixed routes,
+Standard-library asyncio streams rather than a web framework: eight fixed routes,
 JSON in and out, one request per connection (``Connection: close``), so the server
 is short and carries no extra dependency. Every request needs
 ``Authorization: Bearer <token>``; without it nothing happens (401). The token is

@@ -71,8 +71,9 @@ class HandoffService:
 
     async def take(self, segment_id: str | None = None) -> dict[str, Any]:
         """Take the next segment (or ``segment_id``, out of order)."""
-        async with self._switcher.exclusive("take of the next segment") as slot:
+        async with self._switcher.exclusive("the next segment") as slot:
             segment = self._choose(segment_id)
+            slot.describe(repr(segment.title))
             scene = segment.scene
             rehearsal = self._runner.rehearsal
             confirmation: TakeConfirmation | None = None

@@ -1,11 +1,10 @@
 """The live segment's countdown in an OBS text source, for speakers who join remotely.
 
-Written only when the text changes (once a second while a segment runs), through
-a gateway of its own (a second connection to the same OBS), so a countdown update
-never waits in front of a take. At most one update is in flight; a newer text
-replaces one still waiting. An OBS without the source is told once, not every
-second; the console tries again when an input of that name appears or OBS
-reconnects.
+Written only when the text changes (once a second while a segment runs), in the
+connection's background lane, so a countdown update never waits in front of a
+take. At most one update is in flight; a newer text replaces one still waiting.
+An OBS without the source is told once, not every second; the console tries
+again when an input of that name appears or OBS reconnects.
 
 Signals (psygnal, on the event loop's thread):
     problem(str): the countdown cannot be written (said once until it can again).

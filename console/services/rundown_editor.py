@@ -56,10 +56,12 @@ class RundownEditor:
     """Applies edits to the runner's show, saves each at once, keeps undo/redo history."""
 
     def __init__(self, runner: ShowRunner, db_path: Path,
-                 author: show_import.ImportAuthor) -> None:
+                 author: show_import.ImportAuthor,
+                 role_guard: Callable[[], str | None] | None = None) -> None:
         self._runner = runner
         self._db_path = db_path
         self._author = author
+        self._role_guard = role_guard
         self._executor = concurrent.futures.ThreadPoolExecutor(
             1, thread_name_prefix="rundown-editor")
         self._db: sqlite_utils.Database | None = None  # owned by the executor thread
@@ -109,6 +111,7 @@ class RundownEditor:
 
     async def undo(self) -> Show:
         async with self._busy:
+            self._require_role()
             if not self._undo:
                 raise RundownEditError("nothing to undo")
             step = self._undo[-1]
@@ -122,6 +125,7 @@ class RundownEditor:
 
     async def redo(self) -> Show:
         async with self._busy:
+            self._require_role()
             if not self._redo:
                 raise RundownEditError("nothing to redo")
             step = self._redo[-1]
@@ -145,6 +149,7 @@ class RundownEditor:
         """Make ``imported`` the show (replacing it), load it into the runner; return the
         summary. Raises ``ShowImportError`` (nothing changed) when it cannot."""
         async with self._busy:
+            self._require_role()
             loop = asyncio.get_running_loop()
             summary, show = await loop.run_in_executor(
                 self._executor, self._save_import_on_thread, imported, source, replace_live)
@@ -169,7 +174,13 @@ class RundownEditor:
 
     # -- helpers -------------------------------------------------------------------
 
+    def _require_role(self) -> None:
+        refusal = self._role_guard() if self._role_guard is not None else None
+        if refusal:
+            raise RundownEditError(refusal)
+
     def _require_show(self) -> Show:
+        self._require_role()
         show = self._runner.show
         if show is None:
             raise RundownEditError("no show is loaded")

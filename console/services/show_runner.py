@@ -11,7 +11,7 @@ loop never waits on a disk sync) before it is shown, so a console killed
 mid-segment resumes the same segment with the right elapsed time. When the disk
 refuses the save (full, read-only), the change still stands in memory, the
 failure is announced through ``storage_changed`` and the newest state is saved
-again every few seconds until the disk takes it: what happened on air is never
+again every second until the disk takes it: what happened on air is never
 undone by the storage.
 
 Signals (psygnal, on the event loop's thread):

@@ -101,9 +101,9 @@ class StageRole:
             return None
         holder = self._status.holder
         if holder is None:
-            return "this console does not hold the stage role: take it (View menu) first"
+            return "this console does not hold the stage role: take it (Show menu) first"
         return (f"this console follows the show: the stage role is held by "
-                f"{holder.describe()}; take the stage role (View menu) to run the show from here")
+                f"{holder.describe()}; take the stage role (Show menu) to run the show from here")
 
     def claim_now(self) -> RoleStatus:
         """Claim the role (at start, before the loop runs; blocks for one short write)."""

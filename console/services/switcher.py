@@ -104,15 +104,15 @@ class SceneSwitcher:
     async def exclusive(self, what: str) -> AsyncIterator[TakeSlot]:
         """Hold the one take slot for ``what`` (refused at once if it is taken)."""
         if self._in_flight is not None:
-            raise TakeInFlight(f"{what} refused: a take is already in flight "
-                               f"({self._in_flight}); wait for it and press again")
+            raise TakeInFlight(f"refused: a take is already in flight ({self._in_flight}); "
+                               "wait for it, then press again")
         refusal = self._guard() if self._guard is not None else None
         if refusal:
             raise OperatorError(refusal)
         self._in_flight = what
         self.take_in_flight.emit(what)
         try:
-            yield TakeSlot(self)
+            yield TakeSlot(self, what)
         finally:
             self._in_flight = None
             self.take_in_flight.emit("")
@@ -132,7 +132,8 @@ class SceneSwitcher:
         a preview changed between a take's preview and its transition would send the
         wrong scene to air."""
         if self._in_flight is not None:
-            raise TakeInFlight(f"preview of '{scene}' refused: a take is in flight")
+            raise TakeInFlight(f"refused: a take is in flight ({self._in_flight}); the preview "
+                               f"stays until it is done")
         await self._obs.set_preview_scene(scene)
 
     async def set_studio_mode(self, enabled: bool) -> None:
@@ -211,8 +212,15 @@ class SceneSwitcher:
 class TakeSlot:
     """The one take in flight: only its holder can put a scene on air."""
 
-    def __init__(self, switcher: SceneSwitcher) -> None:
+    def __init__(self, switcher: SceneSwitcher, what: str) -> None:
         self._switcher = switcher
+        self.what = what
+
+    def describe(self, what: str) -> None:
+        """Say what is in flight, once the holder knows (the segment it chose)."""
+        if self._switcher._in_flight is not None:
+            self.what = self._switcher._in_flight = what
+            self._switcher.take_in_flight.emit(what)
 
     async def program(self, scene: str | None) -> TakeConfirmation:
         return await self._switcher._program(scene)

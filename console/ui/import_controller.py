@@ -15,9 +15,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QProgressBar
 
+from console.formats.schedule_build import ImportedShow
 from console.models.errors import OperatorError
 from console.models.import_impact import import_impact
 from console.services.rundown_editor import RundownEditor
+from console.services.show_import import LiveSegmentInTheWay
 from console.services.show_runner import ShowRunner
 from console.store.database import StoreError
 from console.ui.confirm import confirm
@@ -100,12 +102,18 @@ class ImportController(QObject):
     async def _import(self, path: Path) -> str | None:
         imported = await self._editor.read_schedule(path)
         live = self._runner.live.live
-        if live is None:
+        if live is not None:
+            impact = import_impact(self._runner.show, imported.show, live.segment_id)
+            return await self._confirmed(path, imported, impact.describe())
+        try:
             return await self._editor.save_import(imported, str(path))
-        impact = import_impact(self._runner.show, imported.show, live.segment_id)
+        except LiveSegmentInTheWay as refusal:  # live on another stage of the show
+            return await self._confirmed(path, imported, str(refusal))
+
+    async def _confirmed(self, path: Path, imported: ImportedShow, what: str) -> str | None:
         if not await confirm(self._window, "Import over the live show",
                              f"A segment is live. Replace the show with {path.name}?",
-                             action="Replace the show", details=impact.describe()):
+                             action="Replace the show", details=what):
             self._window.show_message(f"Import of {path.name} cancelled: nothing changed")
             return None
         return await self._editor.save_import(imported, str(path), replace_live=True)

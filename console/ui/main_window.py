@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QMenuBar,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -77,10 +78,11 @@ class MainWindow(QMainWindow):
     """The console's main window.
 
     Docks (by objectName): ``obsDock`` (:class:`ObsPanel`), ``scenesDock``
-    (:class:`ScenePanel`). Other children: ``emptyShowBanner``, ``statusMessage``,
-    ``importProgress`` (busy bar while an import runs). The central area holds the
-    rundown and the clock once :meth:`set_rundown` gave them (``centralPlaceholder``
-    until then). :meth:`enable_import` adds File > Import schedule… and file drops.
+    (:class:`ScenePanel`); more with :meth:`add_panel`. Other children:
+    ``emptyShowBanner``, ``statusMessage``, bands added with :meth:`add_banner`. The
+    central area holds the rundown and the clock once :meth:`set_rundown` gave them
+    (``centralPlaceholder`` until then). Controllers add menus (:meth:`menu`), status
+    widgets and the handling of dropped files (:meth:`set_drop_handler`).
 
     Signals:
         closing(): the window is closing (its layout is saved by then).
@@ -104,6 +106,7 @@ class MainWindow(QMainWindow):
         self._drop_handler: DropHandler | None = None
         self._menus: dict[str, QMenu] = {}
         self._status = self._make_status_line()
+        self._make_top()
         self.setCentralWidget(self._make_central())
         self._docks = [
             self._add_dock("obsDock", "OBS", self.obs_panel, Qt.DockWidgetArea.RightDockWidgetArea),
@@ -125,15 +128,32 @@ class MainWindow(QMainWindow):
         self._placeholder: QWidget = placeholder
         central = QWidget()
         self._central_layout = QVBoxLayout(central)
-        self._banners = QVBoxLayout()
-        self._banners.setSpacing(2)
-        self._central_layout.addLayout(self._banners)
         self._central_layout.addWidget(self._banner)
         self._central_layout.addWidget(placeholder, 1)
         return central
 
+    def _make_top(self) -> None:
+        # The menu bar and, under it, the bands: across the whole window, above the docks.
+        top = QWidget()
+        top.setObjectName("topArea")
+        layout = QVBoxLayout(top)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self._menu_bar = QMenuBar(top)
+        layout.addWidget(self._menu_bar)
+        self._banners = QVBoxLayout()
+        self._banners.setContentsMargins(4, 2, 4, 2)
+        self._banners.setSpacing(2)
+        layout.addLayout(self._banners)
+        self.setMenuWidget(top)
+
+    def menuBar(self) -> QMenuBar:  # noqa: N802 (Qt's name)
+        """The window's menu bar (inside the top area, above the bands)."""
+        return self._menu_bar
+
     def add_banner(self, banner: QWidget) -> None:
-        """A band across the top of the window (storage failing, following another console)."""
+        """A band across the whole window under the menus (storage failing, following
+        another console, rehearsal)."""
         self._banners.addWidget(banner)
 
     def menu(self, title: str) -> QMenu:

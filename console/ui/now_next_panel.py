@@ -63,6 +63,8 @@ class NowNextPanel(QWidget):
         self._handoff = handoff
         self._next: Segment | None = None
         self._next_shown = False
+        self._read_only = False
+        self._switcher_in_flight = ""
         self.now_label = self._label("nowSpeaker")
         self.remaining = self._label("nowRemaining")
         self.next_label = self._label("nextSpeaker")
@@ -124,12 +126,23 @@ class NowNextPanel(QWidget):
             ("−1 min", "removeMinuteButton",
              lambda: self._run(self._handoff.add_time(-60), "Take a minute off")),
         )
+        self._action_buttons: list[QPushButton] = []
         for text, name, slot in actions:
             button = QPushButton(text)
             button.setObjectName(name)
             button.clicked.connect(slot)
             row.addWidget(button)
+            self._action_buttons.append(button)
         return row
+
+    def set_read_only(self, read_only: bool, why: str = "") -> None:
+        """Show the show but offer nothing that would change it (another console runs it)."""
+        self._read_only = read_only
+        for button in (self.take_button, *self._action_buttons):
+            button.setEnabled(not read_only)
+            button.setToolTip(why if read_only else "")
+        if not read_only:
+            self.take_button.setEnabled(not self._switcher_in_flight)
 
     def _run(self, coro: Coroutine[Any, Any, Any], description: str) -> None:
         run_task(coro, description=description, on_error=self.failed.emit)
@@ -190,7 +203,8 @@ class NowNextPanel(QWidget):
         self.failed.emit(message)
 
     def _on_take_in_flight(self, what: str) -> None:
-        self.take_button.setEnabled(not what)
+        self._switcher_in_flight = what
+        self.take_button.setEnabled(not what and not self._read_only)
         self.take_button.setText(f"TAKING… ({what})" if what else TAKE_NEXT_TEXT)
         if what:
             self.take_status.setText("")

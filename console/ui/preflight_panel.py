@@ -99,6 +99,9 @@ class PreflightPanel(QWidget):
             await self._check()
 
     def show_missing(self, missing: Sequence[MissingItem]) -> None:
+        if self._status.property("tone") == Tone.ALARM.value:
+            self._status.setText("")  # a check worked: an older failure is no longer true
+            set_tone(self._status, Tone.NEUTRAL)
         self.missing = tuple(missing)
         self._list.clear()
         for item in self.missing:

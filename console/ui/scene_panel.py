@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QLabel,
     QListView,
     QPushButton,
     QSpinBox,
@@ -37,6 +38,7 @@ from console.ui import shortcuts
 from console.ui.scene_model import SceneItemDelegate, SceneListModel
 from console.ui.subscription import subscribe
 from console.ui.tasks import run_task
+from console.ui.theme import Tone, set_tone
 
 MAX_TRANSITION_MS = 20_000
 TRANSITION_STEP_MS = 50
@@ -57,8 +59,9 @@ class SceneActions(Protocol):
 class ScenePanel(QWidget):
     """OBS's scenes, studio mode, the transition and the TAKE button.
 
-    Child widgets (by objectName): ``sceneList``, ``takeButton``, ``studioModeButton``,
-    ``transitionCombo``, ``transitionDuration``.
+    Child widgets (by objectName): ``sceneList``, ``takeButton``, ``sceneTakeStatus`` (why
+    the last take was refused), ``studioModeButton``, ``transitionCombo``,
+    ``transitionDuration``.
 
     Signals:
         failed(str): an action failed; the message is written for the operator.
@@ -73,9 +76,14 @@ class ScenePanel(QWidget):
         self._switcher = switcher
         self._snapshot = ObsSnapshot()
         self._take_in_flight = ""
+        self._read_only = False
         self._model = SceneListModel(self)
         self._list = self._make_list()
         self._take_button = self._make_take_button()
+        self._take_status = QLabel()
+        self._take_status.setObjectName("sceneTakeStatus")
+        self._take_status.setWordWrap(True)
+        self._take_status.hide()
         self._studio_button = self._make_studio_button()
         self._transition = self._make_transition_combo()
         self._duration = self._make_duration_box()
@@ -144,6 +152,7 @@ class ScenePanel(QWidget):
         layout.addWidget(self._list, 1)
         layout.addLayout(transition_row)
         layout.addWidget(self._take_button)
+        layout.addWidget(self._take_status)
 
     def _install_shortcuts(self) -> None:
         # Keys call take() even while a take is in flight: the switcher refuses the
@@ -187,10 +196,20 @@ class ScenePanel(QWidget):
             return
         scene = self.selected_scene()
         description = f"Take '{scene}'" if scene is not None else "Take the preview"
-        self._run(self._switcher.take(scene), description)
+        run_task(self._switcher.take(scene), description=description,
+                 on_error=self._take_refused)
+
+    def _take_refused(self, message: str) -> None:
+        # Said where the operator is looking (under TAKE), and in the status bar.
+        self._take_status.setText(message)
+        set_tone(self._take_status, Tone.ALARM)
+        self._take_status.show()
+        self._on_failure(message)
 
     def _on_take_in_flight(self, what: str) -> None:
         self._take_in_flight = what
+        if what:
+            self._take_status.hide()
         self._take_button.setText(f"TAKING… ({what})" if what else "TAKE")
         self._update_take_button()
 
@@ -288,19 +307,26 @@ class ScenePanel(QWidget):
             self._transition.setCurrentIndex(
                 self._transition.findText(snapshot.current_transition or ""))
 
+    def set_read_only(self, read_only: bool, why: str = "") -> None:
+        """Show OBS but change nothing in it (another console runs the show)."""
+        self._read_only = read_only
+        self.setToolTip(why if read_only else "")
+        self._enable_controls(self._snapshot.connected)
+
     def _enable_controls(self, connected: bool) -> None:
+        usable = connected and not self._read_only
         for widget in (self._list, self._studio_button):
-            widget.setEnabled(connected)
-        self._transition.setEnabled(connected and bool(self._snapshot.transitions))
+            widget.setEnabled(usable)
+        self._transition.setEnabled(usable and bool(self._snapshot.transitions))
         self._duration.setEnabled(
-            connected and self._snapshot.transition_duration_ms is not None)
+            usable and self._snapshot.transition_duration_ms is not None)
         self._update_take_button()
 
     def _can_take(self) -> bool:
         snapshot = self._snapshot
         # Outside studio mode TAKE needs a selected scene; in studio mode it takes the preview.
         has_target = snapshot.studio_mode or self.selected_scene() is not None
-        return snapshot.connected and has_target
+        return snapshot.connected and has_target and not self._read_only
 
     def _update_take_button(self) -> None:
         self._take_button.setEnabled(self._can_take() and not self._take_in_flight)

@@ -32,9 +32,10 @@ class Band(QFrame):
         self.label = QLabel()
         self.label.setObjectName(f"{name}Text")
         self.label.setWordWrap(True)
+        self.label.setProperty("badge", True)  # a filled block in the tone's colour
         set_tone(self.label, tone)
-        set_tone(self, tone)
         layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label, 1)
         if button is not None:
             text, slot = button
@@ -72,8 +73,10 @@ class StatusBands:
                          if problem else None)
 
     def _on_role(self, status: RoleStatus) -> None:
+        holder = status.holder
+        who = f"held by {holder.describe()}" if holder is not None else "held by nobody"
         self.role.say(None if status.held else
-                      f"FOLLOWING: {status.describe()}. This console shows the show but "
+                      f"FOLLOWING: the stage role is {who}. This console shows the show but "
                       "does not run it." + (f" ({status.error})" if status.error else ""))
 
     def _on_live(self, state: LiveState) -> None:

@@ -59,7 +59,7 @@ def fill(folder: Path) -> Path:
             with contextlib.suppress(OSError):
                 while True:
                     handle.write(b"\0" * size)
-    with pytest.raises(OSError) as refused:
+    with pytest.raises(OSError, match="No space left") as refused:
         (folder / "one-more-byte").write_bytes(b"\0")
     assert refused.value.errno == errno.ENOSPC
     return filler

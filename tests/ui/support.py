@@ -113,7 +113,8 @@ class RecordingSwitcher:
     def _refuse_while_in_flight(self, name: str, argument: Any, what: str) -> None:
         if self.in_flight is not None:
             self.refused.append((name, argument))
-            raise TakeInFlight(f"{what} refused: a take is already in flight ({self.in_flight})")
+            raise TakeInFlight(f"refused: a take is already in flight ({self.in_flight}); "
+                               "wait for it, then press again")
 
     @contextlib.asynccontextmanager
     async def _slot(self, name: str, argument: Any, what: str) -> AsyncIterator[RecordingSlot]:
@@ -134,7 +135,10 @@ class RecordingSwitcher:
         return TakeConfirmation(scene, self.clock(), changed=True)
 
     async def preview(self, scene: str) -> None:
-        self._refuse_while_in_flight("preview", scene, f"preview of '{scene}'")
+        if self.in_flight is not None:
+            self.refused.append(("preview", scene))
+            raise TakeInFlight(f"refused: a take is in flight ({self.in_flight}); the preview "
+                               "stays until it is done")
         await self._record("preview", scene)
 
     async def take(self, scene: str | None = None) -> TakeConfirmation:
@@ -158,6 +162,10 @@ class RecordingSlot:
 
     def __init__(self, switcher: RecordingSwitcher) -> None:
         self._switcher = switcher
+
+    def describe(self, what: str) -> None:
+        self._switcher.in_flight = what
+        self._switcher.take_in_flight.emit(what)
 
     async def program(self, scene: str | None) -> TakeConfirmation:
         await self._switcher._record("program", scene)

@@ -138,7 +138,7 @@ def test_a_take_refused_while_another_is_in_flight_shows_in_the_status_bar(
     settle(loop)
 
     assert switcher.calls == [("take", "Keynote")]
-    assert "Take 'Keynote': take of 'Keynote' refused: a take is already in flight" in \
+    assert "Take 'Keynote': refused: a take is already in flight (take of 'Keynote')" in \
         status(window).text()
     assert status(window).property("tone") == Tone.ALARM.value
 
@@ -165,7 +165,9 @@ def test_banners_and_status_widgets_go_where_the_operator_sees_them(make_window)
     window.add_banner(band)
     window.add_status_widget(busy)
 
-    assert window.centralWidget().findChild(QLabel, "storageBand") is band
+    # Across the whole window, under the menus: not squeezed between the docks.
+    assert window.menuWidget().findChild(QLabel, "storageBand") is band
+    assert window.centralWidget().findChild(QLabel, "storageBand") is None
     assert window.statusBar().findChild(QLabel, "busyIndicator") is busy
 
 

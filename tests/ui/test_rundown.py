@@ -377,10 +377,10 @@ def test_go_live_while_a_take_is_in_flight_is_refused(rig, qloop):
 
     qloop.run(scenario())
     assert len(rig.errors) == 1
-    assert rig.errors[0].startswith("Go live with 'Keynote: Interpreting for a million "
-                                    "listeners': take of the next segment refused: "
-                                    "a take is already in flight")
-    assert switcher.refused == [("exclusive", "take of the next segment")]
+    assert rig.errors[0] == ("Go live with 'Keynote: Interpreting for a million listeners': "
+                             "refused: a take is already in flight ('Welcome and "
+                             "housekeeping'); wait for it, then press again")
+    assert switcher.refused == [("exclusive", "the next segment")]
     # Only the first take went on air: the rundown's next segment, not the keynote.
     assert switcher.calls == [("program", "Opening")]
     live = rig.runner.live.live

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
+    QLabel,
     QListView,
     QPushButton,
     QSpinBox,
@@ -228,8 +229,11 @@ def test_while_a_take_is_in_flight_take_says_so_and_a_second_one_is_refused(
     qtbot.keyClick(panel, Qt.Key.Key_Space)
     qloop.wait_until(lambda: failures, what="the refusal reported")
     assert switcher.refused == [("take", "Keynote")]
-    assert failures == ["Take 'Keynote': take of 'Keynote' refused: "
-                        "a take is already in flight (take of 'Keynote')"]
+    assert failures == ["Take 'Keynote': refused: a take is already in flight "
+                        "(take of 'Keynote'); wait for it, then press again"]
+    status = panel.findChild(QLabel, "sceneTakeStatus")
+    assert status.isVisibleTo(panel)  # said under TAKE too
+    assert "already in flight" in status.text()
 
     switcher.hold.set()
     settle(loop)
@@ -285,7 +289,7 @@ def test_a_preview_chosen_while_a_take_is_in_flight_is_refused(qloop, panel, mir
     qloop.wait_until(lambda: failures, what="the refusal reported")
 
     assert switcher.refused == [("preview", "Break")]
-    assert failures[0].startswith("Preview 'Break': preview of 'Break' refused")
+    assert failures[0].startswith("Preview 'Break': refused: a take is in flight")
     assert panel.selected_scene() == "Keynote"  # back to what OBS has on preview
     switcher.hold.set()
     settle(loop)

@@ -1,0 +1,117 @@
+"""The real console on a virtual screen of a given size, photographed in a given state.
+
+``python -m tests.helpers.screenshot DB OBS_URL WIDTHxHEIGHT OUT.png STATE`` (the OBS
+password in ``OBS_WEBSOCKET_PASSWORD``, ``DISPLAY`` an Xvfb of that size, a fresh config
+folder in ``CONSOLE_CONFIG_DIR``) starts the console as users do, brings it into STATE,
+takes a picture of the whole screen and prints one JSON line: the screen's available
+area and the geometry (x, y, width, height, visible) of the widgets a stage manager
+must see. States: ``live`` (a segment on air), ``rehearsal`` (and its band), ``refused``
+(a take refused under TAKE NEXT), ``storage`` (the storage band), ``follower`` (another
+console holds the stage role), ``confirm-import`` (the import confirmation dialog).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
+
+from console import logs, paths
+from console.app import AppOptions, ConsoleApp, run_gui
+from console.services import show_import
+from console.store import stage_role
+from console.store.database import open_database
+from console.store.stage_role import RoleHolder
+
+WATCHED = ("takeNextButton", "takeStatus", "takeButton", "sceneTakeStatus", "clockRemaining",
+           "clockTime", "rundownTree", "storageBand", "roleBand", "rehearsalBand",
+           "nowSpeaker", "nextSpeaker", "confirmDialog", "statusMessage")
+
+
+def geometry(widget: QWidget) -> dict[str, Any]:
+    top_left = widget.mapToGlobal(widget.rect().topLeft())
+    return {"x": top_left.x(), "y": top_left.y(), "width": widget.width(),
+            "height": widget.height(), "visible": widget.isVisible()}
+
+
+async def bring_into(console: ConsoleApp, state: str, schedule: Path) -> None:
+    await console.connection.wait_for_state(console.connection.state.CONNECTED, timeout_s=20)
+    await asyncio.sleep(1.0)
+    if state != "follower":
+        await console.handoff.take()
+    if state == "rehearsal":
+        await console.handoff.set_rehearsal(True)
+    elif state == "refused":
+        # A second take pressed while one is in flight, as a clicker and a Stream Deck do.
+        async with console.switcher.exclusive("take of the next segment"):
+            console.now_next.take()
+            await asyncio.sleep(0.3)
+    elif state == "storage":
+        console.storage.writer_status("show.sqlite: the as-run log cannot be written: "
+                                      "database or disk is full")
+    elif state == "confirm-import":
+        console.imports.import_schedule(schedule)
+    await asyncio.sleep(1.5)
+
+
+async def photograph(console: ConsoleApp, state: str, out: Path, schedule: Path) -> None:
+    try:
+        await bring_into(console, state, schedule)
+        screen = QGuiApplication.primaryScreen()
+        screen.grabWindow(0).save(str(out))
+        area = screen.availableGeometry()
+        widgets = {}
+        for window in QApplication.topLevelWidgets():
+            for name in WATCHED:
+                found = window if window.objectName() == name else \
+                    window.findChild(QWidget, name)
+                if found is not None and name not in widgets:
+                    widgets[name] = geometry(found)
+        frame = console.window.frameGeometry()
+        print(json.dumps({
+            "screen": [area.x(), area.y(), area.width(), area.height()],
+            "window": [frame.x(), frame.y(), frame.width(), frame.height()],
+            "widgets": widgets}), flush=True)
+    finally:
+        for window in QApplication.topLevelWidgets():
+            if window is not console.window and window.isVisible():
+                window.close()
+        console.window.close()
+
+
+def hold_the_role_elsewhere(db: Path) -> None:
+    """Another console (this process's parent, alive) holds the stage role: we follow."""
+    database = open_database(db)
+    try:
+        other = RoleHolder("other-console", "stage-left", socket.gethostname(), os.getppid())
+        stage_role.claim(database, other, datetime.now(UTC))
+    finally:
+        database.conn.close()
+
+
+def main() -> int:
+    db, obs_url, _size, out, state = sys.argv[1:6]
+    logs.configure("WARNING")
+    if state == "follower":
+        hold_the_role_elsewhere(Path(db))
+    schedule = show_import.demo_show_path()
+    options = AppOptions(db_path=Path(db), obs_url=obs_url,
+                         settings_path=paths.config_dir() / "window.ini",
+                         console_name="screenshot")
+
+    async def after_start(console: ConsoleApp) -> None:
+        await photograph(console, state, Path(out), schedule)
+
+    return run_gui(options, os.environ.get("OBS_WEBSOCKET_PASSWORD", ""), after_start)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
