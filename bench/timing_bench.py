@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from console.models.live import LiveState, SegmentRun
@@ -49,16 +49,17 @@ def bench_stage(segments: int = SEGMENTS) -> Stage:
 
 
 def half_way(stage: Stage) -> tuple[LiveState, datetime]:
-    """Half the segments ran (each 30 s late), the next one is live and on hold."""
+    """Half the segments ran (each 30 s late), the next one is live and on hold. Run
+    times are UTC, as the console records them (OBS's arrival stamps, a UTC clock)."""
     segs = [seg for day in stage.days for session in day.sessions for seg in session.segments]
     half = len(segs) // 2
     runs = []
     late = timedelta(seconds=30)
     for seg in segs[:half]:
-        start = seg.planned_start + late
+        start = seg.planned_start.astimezone(UTC) + late
         runs.append(SegmentRun(seg.id, start, start + seg.planned_duration + late))
     live_seg = segs[half]
-    started = live_seg.planned_start + late
+    started = live_seg.planned_start.astimezone(UTC) + late
     runs.append(SegmentRun(live_seg.id, started, held_s=12.0, added_s=60.0))
     now = started + timedelta(minutes=3)
     skipped = frozenset(seg.id for seg in segs[half + 10:half + 40:7])

@@ -80,7 +80,10 @@ _ZERO = timedelta(0)
 
 
 def _utc(moment: datetime, what: str) -> datetime:
-    if moment.tzinfo is None:  # (cheaper than utcoffset(); a run has two of these)
+    zone = moment.tzinfo
+    if zone is UTC:  # what the console stores: nothing to convert
+        return moment
+    if zone is None:
         raise ValueError(f"{what} must be timezone-aware")
     return moment.astimezone(UTC)
 
@@ -211,12 +214,9 @@ _Times = tuple[SegmentStatus, datetime | None, datetime | None, datetime | None,
 def _new_segment_timing(planned: _PlannedSegment, times: _Times) -> SegmentTiming:
     seg, index, day_index, session_index, planned_start, planned_end = planned
     status, actual_start, actual_end, start, end, over_under, effect = times
-    return SegmentTiming(
-        segment_id=seg.id, index=index, day_index=day_index, session_index=session_index,
-        status=status, hard_start=seg.hard_start, planned_start=planned_start,
-        planned_end=planned_end, actual_start=actual_start, actual_end=actual_end,
-        projected_start=start, projected_end=end, over_under_s=over_under,
-        schedule_effect_s=effect)
+    return SegmentTiming(seg.id, index, day_index, session_index, status, seg.hard_start,
+                         planned_start, planned_end, actual_start, actual_end, start, end,
+                         over_under, effect)
 
 
 class _PlannedSegment(NamedTuple):

@@ -9,6 +9,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 
 class SegmentStatus(enum.StrEnum):
@@ -42,12 +43,15 @@ class LiveTiming:
     projected_end: datetime  # UTC: started_at + allowed + held, or now once over
 
 
-@dataclass(frozen=True, slots=True)
-class SegmentTiming:
-    """One segment in running order. Every datetime is UTC."""
+class SegmentTiming(NamedTuple):
+    """One segment in running order. Every datetime is UTC.
+
+    A named tuple: immutable like the other results, and cheap to build, which
+    matters because a recomputation builds one per segment four times a second.
+    """
 
     segment_id: str
-    index: int  # position in the stage's running order
+    position: int  # in the stage's running order
     day_index: int
     session_index: int  # within its day
     status: SegmentStatus

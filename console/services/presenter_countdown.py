@@ -12,8 +12,6 @@ Signals (psygnal, on the event loop's thread):
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 
 from psygnal import Signal
@@ -24,6 +22,7 @@ from console.models.obs_state import ConnectionState
 from console.models.timing import StageTiming
 from console.obs.errors import ObsError, ObsRequestFailed
 from console.obs.gateway import RESOURCE_NOT_FOUND, ObsGateway
+from console.services.background import BackgroundTask
 from console.services.stage_clock import StageClock
 
 log = logging.getLogger(__name__)
@@ -44,7 +43,7 @@ class PresenterCountdown:
         self._written: str | None = None  # what OBS shows now
         self._wanted = ""
         self._missing = False
-        self._task: asyncio.Task[None] | None = None
+        self._writer = BackgroundTask("presenter-countdown", self._write_until_current)
         clock.ticked.connect(self._on_tick)
         gateway.events.connect(self._on_event)
         gateway.state_changed.connect(self._on_state)
@@ -57,11 +56,7 @@ class PresenterCountdown:
         self._clock.ticked.disconnect(self._on_tick)
         self._obs.events.disconnect(self._on_event)
         self._obs.state_changed.disconnect(self._on_state)
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._writer.stop()
 
     def _on_tick(self, timing: StageTiming | None) -> None:
         live = timing.live if timing is not None else None
@@ -86,9 +81,7 @@ class PresenterCountdown:
             return
         if self._obs.state is not ConnectionState.CONNECTED:
             return
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(
-                self._write_until_current(), name="presenter-countdown")
+        self._writer.start()
 
     async def _write_until_current(self) -> None:
         while self._wanted != self._written and not self._missing:

@@ -14,6 +14,7 @@ from console.models.preflight import LOWER_THIRD_IMAGE, LOWER_THIRD_TEXT
 from console.models.show import Segment
 from console.obs.errors import ObsError
 from console.obs.gateway import ObsGateway
+from console.services.background import BackgroundTask
 from console.services.show_runner import ShowRunner
 
 RECHECK_S = 5.0
@@ -72,7 +73,7 @@ class ReadinessMonitor:
         self._obs = gateway
         self._runner = runner
         self._every_s = every_s
-        self._task: asyncio.Task[None] | None = None
+        self._checker = BackgroundTask("readiness", self._run)
         self._wake = asyncio.Event()
         self.checks: list[Check] = []
         runner.live_changed.connect(self._on_change)
@@ -81,19 +82,14 @@ class ReadinessMonitor:
         gateway.events.connect(self._on_event)
 
     def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="readiness")
+        self._checker.start()
 
     async def close(self) -> None:
         self._runner.live_changed.disconnect(self._on_change)
         self._runner.show_changed.disconnect(self._on_change)
         self._obs.state_changed.disconnect(self._on_state)
         self._obs.events.disconnect(self._on_event)
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._checker.stop()
 
     async def check_now(self) -> list[Check]:
         segment = self._runner.next_segment()

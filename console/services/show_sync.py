@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
 import logging
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import sqlite_utils
 
 from console.models.live import LiveState
 from console.models.show import Show
+from console.services.background import BackgroundTask
 from console.services.show_runner import ShowRunner
 from console.services.stage_role import readable
 from console.store import revisions
@@ -45,20 +45,15 @@ class ShowSync:
         self._db: sqlite_utils.Database | None = None
         self._data_version: int | None = None
         self._seen: dict[str, Revision] = {}
-        self._task: asyncio.Task[None] | None = None
+        self._poller = BackgroundTask("show-sync", self._poll)
         # What the runner has just loaded is the baseline: changes count from here.
         self._executor.submit(self._database).result()
 
     def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._poll(), name="show-sync")
+        self._poller.start()
 
     async def close(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._poller.stop()
         await asyncio.get_running_loop().run_in_executor(self._executor, self._close_db)
         self._executor.shutdown(wait=True)
 

@@ -14,7 +14,6 @@ Signals (psygnal, on the event loop's thread):
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import datetime
 
@@ -23,6 +22,7 @@ from psygnal import Signal
 from console.models.live import LiveState
 from console.models.show import Show
 from console.models.timing import StagePlan, StageTiming, compute_timing, plan_stage
+from console.services.background import BackgroundTask
 from console.services.show_runner import ShowRunner
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ class StageClock:
         self._plan: StagePlan | None = None
         self._timing: StageTiming | None = None
         self._now = runner.now()
-        self._task: asyncio.Task[None] | None = None
+        self._ticker = BackgroundTask("stage-clock", self._tick)
         runner.show_changed.connect(self._on_show_changed)
         runner.live_changed.connect(self._on_live_changed)
         self._replan()
@@ -56,17 +56,12 @@ class StageClock:
         return self._now
 
     def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._tick(), name="stage-clock")
+        self._ticker.start()
 
     async def stop(self) -> None:
         self._runner.show_changed.disconnect(self._on_show_changed)
         self._runner.live_changed.disconnect(self._on_live_changed)
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._ticker.stop()
 
     def refresh(self) -> StageTiming | None:
         """Recompute now and publish."""

@@ -31,6 +31,7 @@ from psygnal import Signal
 
 from console.models.asrun import AsRunKind
 from console.services.asrun_log import AsRunLog
+from console.services.background import BackgroundTask
 from console.store import stage_role
 from console.store.database import StoreError, open_database
 from console.store.stage_role import RoleClaim, RoleHolder
@@ -85,7 +86,7 @@ class StageRole:
             1, thread_name_prefix="stage-role")
         self._db: sqlite_utils.Database | None = None
         self._status = RoleStatus(held=False, holder=None)
-        self._task: asyncio.Task[None] | None = None
+        self._heart = BackgroundTask("stage-role", self._beat)
 
     @property
     def status(self) -> RoleStatus:
@@ -114,15 +115,10 @@ class StageRole:
         return self._settle(await self._run(self._claim))
 
     def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._beat(), name="stage-role")
+        self._heart.start()
 
     async def close(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._heart.stop()
         if self._status.held:
             with contextlib.suppress(StoreError):
                 await self._run(self._release)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -273,15 +272,14 @@ def test_naive_times_are_refused_and_foreign_runs_ignored() -> None:
     assert timing.segment("elsewhere") is None
 
 
-def test_segment_timings_equal_ones_built_the_ordinary_way() -> None:
+def test_segment_timings_are_immutable_values() -> None:
     stage = simple_stage()
     state = go_live(go_live(LiveState("Main"), "a", T0), "b", T0 + 21 * MIN)
     for timing in compute_timing(stage, state, T0 + 25 * MIN).segments:
-        rebuilt = SegmentTiming(**dataclasses.asdict(timing))
+        rebuilt = SegmentTiming(**timing._asdict())
         assert rebuilt == timing
-        assert repr(rebuilt) == repr(timing)
         assert hash(rebuilt) == hash(timing)
-        with pytest.raises(dataclasses.FrozenInstanceError):
+        with pytest.raises(AttributeError):
             timing.status = SegmentStatus.DONE  # type: ignore[misc]
 
 
