@@ -124,11 +124,11 @@ class ConsoleApp:
         # arrive from two sessions at once.)
         self.background_gateway = self.gateway.background()
         self.mirror = ObsMirror(self.connection)
-        self.recorder = AsRunRecorder(self.mirror, self.asrun)
 
     def _build_show(self, options: AppOptions) -> None:
         self.role = StageRole(options.db_path, self.me, self.asrun)
         self.role.claim_now()
+        self.recorder = AsRunRecorder(self.mirror, self.asrun, lambda: self.role.held)
         self.runner = ShowRunner(options.db_path, self.asrun, saved_by=self.signature,
                                  role_guard=self.role.refusal)
         self.storage.watch(self.runner)
@@ -153,7 +153,8 @@ class ConsoleApp:
                                       lower_thirds=self.lower_thirds, asrun=self.asrun,
                                       role=self.role)
         self.readiness = ReadinessMonitor(self.background_gateway, self.runner)
-        self.countdown = PresenterCountdown(self.background_gateway, self.clock)
+        self.countdown = PresenterCountdown(self.background_gateway, self.clock,
+                                            runs_the_show=lambda: self.role.held)
         self.control: ControlServer | None = None
         if options.control_port is not None:
             token, generated = control_token(os.environ)

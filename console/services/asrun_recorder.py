@@ -6,6 +6,7 @@ merely asked for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from console.models.asrun import AsRunKind
@@ -17,9 +18,15 @@ from console.services.asrun_log import AsRunLog
 class AsRunRecorder:
     """Turns snapshot changes of one OBS into as-run entries."""
 
-    def __init__(self, mirror: ObsMirror, asrun: AsRunLog) -> None:
+    def __init__(self, mirror: ObsMirror, asrun: AsRunLog,
+                 runs_the_show: Callable[[], bool] = lambda: True) -> None:
+        """``runs_the_show()`` says whether this console holds the stage role: only that
+        console records what happens on air, so several consoles on one OBS and one
+        database write each scene change once. Every console records its own
+        connection."""
         self._mirror = mirror
         self._asrun = asrun
+        self._runs_the_show = runs_the_show
         self._last = mirror.snapshot
         mirror.changed.connect(self._on_changed)
 
@@ -32,7 +39,7 @@ class AsRunRecorder:
         if snapshot.state is not before.state:
             self._record(AsRunKind.CONNECTION, obs=obs, state=snapshot.state.value,
                          error=snapshot.error)
-        if not snapshot.connected:
+        if not snapshot.connected or not self._runs_the_show():
             return
         if snapshot.program_scene != before.program_scene and before.program_scene is not None \
                 and before.connected:

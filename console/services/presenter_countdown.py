@@ -13,6 +13,7 @@ Signals (psygnal, on the event loop's thread):
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from psygnal import Signal
 
@@ -36,9 +37,12 @@ class PresenterCountdown:
     problem = Signal(str)
 
     def __init__(self, gateway: ObsGateway, clock: StageClock,
-                 source: str = COUNTDOWN_SOURCE) -> None:
+                 source: str = COUNTDOWN_SOURCE,
+                 runs_the_show: Callable[[], bool] = lambda: True) -> None:
         self._obs = gateway
         self._clock = clock
+        # Only the console that runs the show writes to OBS; followers would repeat it.
+        self._runs_the_show = runs_the_show
         self.source = source
         self._written: str | None = None  # what OBS shows now
         self._wanted = ""
@@ -77,7 +81,7 @@ class PresenterCountdown:
             self._kick()
 
     def _kick(self) -> None:
-        if self._wanted == self._written or self._missing:
+        if self._wanted == self._written or self._missing or not self._runs_the_show():
             return
         if self._obs.state is not ConnectionState.CONNECTED:
             return

@@ -123,5 +123,10 @@ def test_a_second_console_follows_the_stage_and_an_import_is_picked_up(
                        lambda s: s["live"]["segment_id"] == second["segment_id"], FOLLOW_S)
     with sqlite3.connect(demo_db) as connection:
         kinds = [row[0] for row in connection.execute("SELECT kind FROM asrun ORDER BY id")]
+        recorders = {row[0] for row in connection.execute(
+            "SELECT console FROM asrun WHERE kind = 'scene_change'")}
     assert kinds.count("show_import") == 2  # --demo, then the edited schedule
     assert "stage_role" in kinds
+    # What happened on air is recorded once, by the console that ran the show.
+    assert recorders
+    assert recorders <= {"stage-a", "stage-c"}
