@@ -8,6 +8,7 @@ from pathlib import Path
 from console.models.obs_state import ConnectionState
 from console.models.show import Show, scene_names
 from console.obs.connection import ObsConnection
+from console.obs.gateway import ObsGateway
 from console.obs.provision import ProvisionReport, provision_show
 from console.services.show_import import import_demo
 from console.store.database import open_database
@@ -53,7 +54,7 @@ async def provision_demo_scenes(connection: ObsConnection, db_path: Path) -> Pro
     report = await provision_show(connection, show)
     if names and report.created:
         # A fresh OBS shows its empty default scene; open on the show's first scene instead.
-        await connection.request("SetCurrentProgramScene", {"sceneName": names[0]})
+        await ObsGateway(connection).set_program_scene(names[0])
     log.info("demo scenes ready", extra={"scenes_created": report.created,
                                           "scenes_present": report.already_there})
     return report
