@@ -77,7 +77,9 @@ class ShowSync:
             try:
                 await self.check()
             except StoreError as error:
-                log.info("could not look for changes by other consoles: %s", error)
+                log.error("could not look for changes by other consoles: %s", error)
+            except Exception:  # a bug must not silently stop the following
+                log.exception("following other consoles failed")
             await asyncio.sleep(POLL_S)
 
     # -- on the sync thread ------------------------------------------------------

@@ -39,8 +39,14 @@ def bump(db: sqlite_utils.Database, name: str, saved_by: str, saved_at: datetime
 
 
 def read_revisions(db: sqlite_utils.Database) -> dict[str, Revision]:
-    return {str(name): Revision(int(value), str(by), str(at)) for name, value, by, at in
-            db.execute("SELECT name, value, saved_by, saved_at FROM revision").fetchall()}
+    """Every revision; a row that is not a number (a hand-edited database) counts as
+    revision -1, so the next real save is seen as a change."""
+    found: dict[str, Revision] = {}
+    for name, value, by, at in db.execute(
+            "SELECT name, value, saved_by, saved_at FROM revision").fetchall():
+        number = value if isinstance(value, int) else -1
+        found[str(name)] = Revision(number, str(by), str(at))
+    return found
 
 
 def data_version(db: sqlite_utils.Database) -> int:

@@ -27,6 +27,8 @@ PidAlive = Callable[[int], bool]
 
 def pid_alive(pid: int) -> bool:
     """Whether a process with this id exists on this host."""
+    if pid <= 0:
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -69,7 +71,11 @@ def _read(db: sqlite_utils.Database) -> RoleHolder | None:
     if row is None:
         return None
     instance, console, host, pid, acquired, heartbeat = row
-    return RoleHolder(str(instance), str(console), str(host), int(pid),
+    try:
+        process = int(pid)
+    except (TypeError, ValueError):
+        process = -1  # a hand-edited row: no such process, so the holder counts as gone
+    return RoleHolder(str(instance), str(console), str(host), process,
                       _parse(acquired), _parse(heartbeat))
 
 
