@@ -14,8 +14,7 @@ from console.models.preflight import LOWER_THIRD_IMAGE, LOWER_THIRD_TEXT
 from console.obs.private_obs import PrivateObs
 from console.store.database import open_database
 from console.store.shows import load_show
-from tests.helpers.cli import console_environment, run_console
-from tests.helpers.control import TOKEN, call, start_console, wait_for_state
+from tests.helpers.control import TOKEN, call, provisioned_demo, start_console, wait_for_state
 from tests.helpers.obs import bare_client
 
 pytestmark = pytest.mark.obs
@@ -42,12 +41,7 @@ def program_scene(obs: PrivateObs) -> str:
 
 @pytest.fixture
 def demo_db(tmp_path: Path, own_obs: PrivateObs) -> Path:
-    db = tmp_path / "show.sqlite"
-    env = console_environment(tmp_path, own_obs.password)
-    assert run_console(["import", "--demo", "--db", str(db)], env).returncode == 0
-    provision = run_console(["provision", "--obs", own_obs.url, "--db", str(db)], env, 60)
-    assert provision.returncode == 0, provision.stderr
-    return db
+    return provisioned_demo(tmp_path, own_obs)
 
 
 def demo_segments(db: Path) -> list[Any]:

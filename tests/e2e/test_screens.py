@@ -21,7 +21,8 @@ import pytest
 
 from console.obs.display import VirtualDisplay
 from console.obs.private_obs import PrivateObs
-from tests.helpers.cli import console_environment, run_console
+from tests.helpers.cli import console_environment
+from tests.helpers.control import provisioned_demo
 
 pytestmark = pytest.mark.obs
 SIZES = ("1280x800", "1920x1080")
@@ -30,13 +31,7 @@ Rect = dict[str, Any]
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory, shared_obs: PrivateObs) -> Path:
-    folder = tmp_path_factory.mktemp("screens")
-    db = folder / "demo.sqlite"
-    env = console_environment(folder, shared_obs.password)
-    assert run_console(["import", "--demo", "--db", str(db)], env).returncode == 0
-    provision = run_console(["provision", "--obs", shared_obs.url, "--db", str(db)], env, 60)
-    assert provision.returncode == 0, provision.stderr
-    return db
+    return provisioned_demo(tmp_path_factory.mktemp("screens"), shared_obs)
 
 
 @pytest.fixture(params=SIZES)

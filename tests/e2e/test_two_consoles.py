@@ -14,7 +14,13 @@ import pytest
 
 from console.obs.private_obs import PrivateObs
 from tests.helpers.cli import console_environment, run_console
-from tests.helpers.control import call, console_running, start_console, wait_for_state
+from tests.helpers.control import (
+    call,
+    console_running,
+    provisioned_demo,
+    start_console,
+    wait_for_state,
+)
 
 pytestmark = pytest.mark.obs
 # A follower polls SQLite twice a second; this leaves room on a loaded machine.
@@ -23,12 +29,7 @@ FOLLOW_S = 3.0
 
 @pytest.fixture
 def demo_db(tmp_path: Path, own_obs: PrivateObs) -> Path:
-    db = tmp_path / "show.sqlite"
-    env = console_environment(tmp_path, own_obs.password)
-    assert run_console(["import", "--demo", "--db", str(db)], env).returncode == 0
-    provision = run_console(["provision", "--obs", own_obs.url, "--db", str(db)], env, 60)
-    assert provision.returncode == 0, provision.stderr
-    return db
+    return provisioned_demo(tmp_path, own_obs)
 
 
 def edited_schedule(tmp_path: Path, db: Path, new_title: str, drop_id: str) -> Path:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from console.obs.private_obs import PrivateObs, free_port
-from tests.helpers.cli import ConsoleProcess, console_environment
+from tests.helpers.cli import ConsoleProcess, console_environment, run_console
 
 TOKEN = "e2e-control-token-123456"
 
@@ -67,3 +67,14 @@ def start_console(tmp_path: Path, obs: PrivateObs, db: Path, *extra: str,
     app.wait_for_record(30, msg="control API listening")
     app.wait_for_record(30, msg="connected to OBS")
     return app, port
+
+
+def provisioned_demo(folder: Path, obs: PrivateObs) -> Path:
+    """The demo show in a new database in ``folder``, its scenes provisioned in ``obs``,
+    both through the command line as a user does it."""
+    db = folder / "show.sqlite"
+    env = console_environment(folder, obs.password)
+    assert run_console(["import", "--demo", "--db", str(db)], env).returncode == 0
+    provision = run_console(["provision", "--obs", obs.url, "--db", str(db)], env, 60)
+    assert provision.returncode == 0, provision.stderr
+    return db
