@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import qasync
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -171,7 +171,8 @@ class ConsoleApp:
         self.preflight_service = ObsPreflightService(self.connection, lambda: self.runner.show)
         self.preflight = PreflightPanel(self.preflight_service)
         subscribe(self.preflight, self.preflight_service.stale, self.preflight.recheck)
-        window.add_panel("preflightDock", "Preflight", self.preflight)
+        window.add_panel("preflightDock", "Preflight", self.preflight,
+                         Qt.DockWidgetArea.LeftDockWidgetArea, behind="obsDock")
         self.imports = ImportController(window, self.editor, self.runner)
         self.passwords = PasswordController(window, self.connection, self._endpoint.url)
         self.show_controls = ShowControls(window, self.runner, self.handoff, self.role)

@@ -28,7 +28,8 @@ class Check:
 
 
 def not_connected(state: ConnectionState) -> list[Check]:
-    return [Check("OBS connected", False, f"unknown: OBS is {state.value}")]
+    """The one thing to say while OBS is not connected (the preflight panel says the same)."""
+    return [Check("unknown: OBS is not connected", False, f"OBS is {state.value}")]
 
 
 async def check_segment(gateway: ObsGateway, segment: Segment) -> list[Check]:

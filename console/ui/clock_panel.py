@@ -13,7 +13,8 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from console.models.show import Show, find_segment
 from console.models.timing import StageTiming, TimerPhase
@@ -23,6 +24,8 @@ from console.ui import rundown_format as fmt
 from console.ui.subscription import subscribe
 from console.ui.theme import Tone, set_tone
 
+FIGURE_PX = 56  # the time left, read from across the room
+FIGURE_FAMILIES = ("DejaVu Sans Mono", "Consolas", "monospace")
 DRIFT_WARNING_S = 60  # running this late (or later) is amber
 DRIFT_ALARM_S = 300  # and this late, red
 
@@ -72,11 +75,14 @@ class ClockPanel(QWidget):
         self.remaining.setAlignment(Qt.AlignmentFlag.AlignCenter)
         # Size only; the colours stay the theme's (tone property).
         self.remaining.setStyleSheet(
-            'font-size: 64px; font-family: "DejaVu Sans Mono", "Consolas", monospace;')
+            f"font-size: {FIGURE_PX}px; font-family: "
+            + ", ".join(f'"{family}"' for family in FIGURE_FAMILIES) + ";")
         self.drift = _label("clockDrift", figure=True)
         self.next_hard = _label("clockNextHardStart")
         self.next_hard.setWordWrap(True)
 
+        # One strip across the top of the rundown: the figures read from across the room
+        # and the rundown below keeps the window's full width.
         grid = QGridLayout()
         for row, (caption, value) in enumerate((("Time", self.time_label),
                                                 ("Show", self.drift))):
@@ -84,12 +90,19 @@ class ClockPanel(QWidget):
             label.setText(caption)
             grid.addWidget(label, row, 0)
             grid.addWidget(value, row, 1)
-        layout = QVBoxLayout(self)
+        details = QVBoxLayout()
+        details.addWidget(self.live_title)
+        details.addWidget(self.next_hard)
+        details.addStretch(1)
+        layout = QHBoxLayout(self)
         layout.addLayout(grid)
-        layout.addWidget(self.live_title)
         layout.addWidget(self.remaining)
-        layout.addWidget(self.next_hard)
-        layout.addStretch(1)
+        layout.addLayout(details, 1)
+        figures = QFont(list(FIGURE_FAMILIES))
+        figures.setPixelSize(FIGURE_PX)
+        # Room for minutes and seconds either way of zero: the strip never clips them
+        # (an hour or more, or HOLD, widens the badge).
+        self.remaining.setMinimumWidth(QFontMetrics(figures).horizontalAdvance("-00:00") + 40)
 
         subscribe(self, runner.show_changed, self._on_show_changed)
         subscribe(self, clock.ticked, self.show_timing)
@@ -129,9 +142,16 @@ class ClockPanel(QWidget):
             return
         segment = find_segment(show, live.segment_id) if show is not None else None
         title = segment.title if segment is not None else live.segment_id
-        self.live_title.setText(f"{title}  (ON HOLD)" if live.on_hold else title)
-        self.remaining.setText(fmt.countdown_text(live.remaining_s))
+        self.live_title.setText(title)
         self.phase = live.phase
+        if live.on_hold:
+            # Held: the figure stands still, so say so in a colour of its own.
+            self.remaining.setText(f"<span style='font-size: {FIGURE_PX // 3}px'>HOLD</span> "
+                                   f"{fmt.countdown_text(live.remaining_s)}")
+            self._blink_on = False
+            set_tone(self.remaining, Tone.HOLD)
+            return
+        self.remaining.setText(fmt.countdown_text(live.remaining_s))
         tone = PHASE_TONES[live.phase]
         if live.phase is TimerPhase.OVERTIME:
             # Blink at 2 Hz: red, grey, red...

@@ -12,8 +12,16 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, qVersion
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, Signal, qVersion
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -34,15 +42,15 @@ from console.ui.obs_panel import ObsPanel
 from console.ui.scene_panel import SceneActions, ScenePanel
 from console.ui.tasks import run_task
 from console.ui.theme import Tone, set_tone
+from console.ui.window_layout import default_dock_sizes, fits
 
 log = logging.getLogger(__name__)
 
 APP_TITLE = "Conference production console"
 # Bump when the docks change so an old saved layout is ignored rather than misapplied.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # 2: OBS and preflight left under the scenes, Now / Next right
 GEOMETRY_KEY = "mainWindow/geometry"
 LAYOUT_KEY = "mainWindow/layout"
-DEFAULT_SIZE = (1280, 800)
 DropHandler = Callable[[Path], None]
 
 
@@ -109,12 +117,12 @@ class MainWindow(QMainWindow):
         self._make_top()
         self.setCentralWidget(self._make_central())
         self._docks = [
-            self._add_dock("obsDock", "OBS", self.obs_panel, Qt.DockWidgetArea.RightDockWidgetArea),
             self._add_dock("scenesDock", "Scenes", self.scene_panel,
                            Qt.DockWidgetArea.LeftDockWidgetArea),
+            self._add_dock("obsDock", "OBS", self.obs_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
         ]
+        self._arrange_on_show = False
         self._make_menus()
-        self.resize(*DEFAULT_SIZE)
         self._restore_layout()
 
     # -- construction --------------------------------------------------------
@@ -169,14 +177,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(widget)
 
     def set_rundown(self, rundown: QWidget, clock: QWidget | None = None) -> None:
-        """Put the rundown (and the clock, on its right) in the central area."""
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        """Put the clock (a strip on top, which the splitter cannot collapse) and the
+        rundown (all the width below it) in the central area."""
+        splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setObjectName("rundownSplitter")
-        splitter.addWidget(rundown)
+        splitter.setChildrenCollapsible(False)
         if clock is not None:
             splitter.addWidget(clock)
-            splitter.setStretchFactor(0, 3)
-            splitter.setStretchFactor(1, 1)
+        splitter.addWidget(rundown)
+        splitter.setStretchFactor(splitter.indexOf(rundown), 1)
         self._central_layout.replaceWidget(self._placeholder, splitter)
         self._placeholder.deleteLater()
         self._placeholder = splitter
@@ -188,12 +197,18 @@ class MainWindow(QMainWindow):
             message.connect(self.show_message)
 
     def add_panel(self, name: str, title: str, panel: QWidget,
-                  area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea) -> QDockWidget:
-        """Dock another panel (it gets a View menu entry); call :meth:`restore_layout`
-        once every panel is in, so a saved layout covers the new docks too."""
+                  area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea,
+                  behind: str | None = None) -> QDockWidget:
+        """Dock another panel (it gets a View menu entry), in a tab behind the dock called
+        ``behind`` if given; call :meth:`restore_layout` once every panel is in, so a
+        saved layout covers the new docks too."""
         dock = self._add_dock(name, title, panel, area)
         self._docks.append(dock)
         self._view_menu.addAction(dock.toggleViewAction())
+        front = next((d for d in self._docks if d.objectName() == behind), None)
+        if front is not None:
+            self.tabifyDockWidget(front, dock)
+            front.raise_()
         failed = getattr(panel, "failed", None)
         if failed is not None:
             failed.connect(self.show_error)
@@ -333,13 +348,51 @@ class MainWindow(QMainWindow):
         return QSettings(str(self._settings_path), QSettings.Format.IniFormat)
 
     def _restore_layout(self) -> None:
+        """The operator's saved layout if it is readable and still fits the screen (a
+        smaller screen, a screen gone); otherwise the default layout."""
         settings = self._settings()
         geometry = settings.value(GEOMETRY_KEY)
-        if isinstance(geometry, QByteArray) and not self.restoreGeometry(geometry):
-            log.info("ignoring an unreadable window geometry in %s", self._settings_path)
         layout = settings.value(LAYOUT_KEY)
-        if isinstance(layout, QByteArray) and not self.restoreState(layout, LAYOUT_VERSION):
-            log.info("ignoring an outdated dock layout in %s", self._settings_path)
+        restored = isinstance(geometry, QByteArray) and self.restoreGeometry(geometry) \
+            and isinstance(layout, QByteArray) and self.restoreState(layout, LAYOUT_VERSION)
+        if restored and fits(self.frameGeometry(), self._screen_area()):
+            self._arrange_on_show = False
+            return
+        if geometry is not None or layout is not None:
+            log.info("the saved window layout in %s is outdated or does not fit this "
+                     "screen: using the default layout", self._settings_path)
+        self._default_layout()
+
+    def _screen_area(self) -> QRect:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry()
+
+    def _default_layout(self) -> None:
+        area = self._screen_area()
+        self.setGeometry(area)
+        # With a window manager, maximised fits exactly, title bar included.
+        self.setWindowState(Qt.WindowState.WindowMaximized)
+        self._arrange_on_show = True  # dock sizes apply once the window has its size
+
+    def _arrange_docks(self) -> None:
+        sizes = default_dock_sizes(self.width(), self.height())
+        docks = {dock.objectName(): dock for dock in self._docks}
+        horizontal = [(docks[name], size) for name, size in
+                      (("scenesDock", sizes.left), ("nowNextDock", sizes.right)) if name in docks]
+        self.resizeDocks([d for d, _ in horizontal], [s for _, s in horizontal],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([docks["scenesDock"], docks["obsDock"]], [sizes.scenes, sizes.status],
+                         Qt.Orientation.Vertical)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        if self._arrange_on_show:
+            self._arrange_on_show = False
+            # The docks' own size hints may have grown the window past the screen while
+            # it was laid out: size the columns, then bring the window back inside.
+            self._arrange_docks()
+            if not self.isMaximized():
+                self.setGeometry(self._screen_area())
 
     def save_layout(self) -> None:
         self._settings_path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 from console.models.live import LiveState
 from console.models.lower_third import LowerThird
 from console.models.show import Segment
-from console.models.timing import StageTiming
+from console.models.timing import LiveTiming, StageTiming
 from console.services.handoff import HandoffService
 from console.services.readiness import Check, ReadinessMonitor
 from console.services.show_runner import ShowRunner
@@ -33,13 +33,18 @@ TAKE_NEXT_TEXT = "TAKE NEXT"
 
 
 def speaker_line(segment: Segment | None) -> str:
-    if segment is None:
-        return "—"
-    if not segment.speakers:
-        return segment.title
+    """Who speaks: the first speaker's name, affiliation and language ("" for none)."""
+    if segment is None or not segment.speakers:
+        return ""
     speaker = segment.speakers[0]
     parts = [speaker.name, speaker.affiliation or "", speaker.language]
     return " · ".join(part for part in parts if part)
+
+
+def segment_lines(segment: Segment) -> str:
+    """The segment's title (every kind has one), then who speaks, if anyone."""
+    speakers = speaker_line(segment)
+    return f"{segment.title}\n{speakers}" if speakers else segment.title
 
 
 class NowNextPanel(QWidget):
@@ -130,9 +135,14 @@ class NowNextPanel(QWidget):
         for text, name, slot in actions:
             button = QPushButton(text)
             button.setObjectName(name)
+            button.setProperty("compact", True)  # five in a row in a narrow column
             button.clicked.connect(slot)
             row.addWidget(button)
             self._action_buttons.append(button)
+        hold = self._action_buttons[2]
+        hold.setCheckable(True)
+        # The button shows the state, not the click: it latches when the hold is confirmed.
+        hold.clicked.connect(lambda: hold.setChecked(self._runner.live.on_hold))
         return row
 
     def set_read_only(self, read_only: bool, why: str = "") -> None:
@@ -168,22 +178,32 @@ class NowNextPanel(QWidget):
 
     def show_timing(self, timing: StageTiming | None) -> None:
         live_segment = self._runner.live_segment()
-        self.now_label.setText(speaker_line(live_segment) if live_segment else "Nothing live")
+        self.now_label.setText(segment_lines(live_segment) if live_segment else "Nothing live")
         live = timing.live if timing is not None else None
-        if live is not None:
-            text = fmt.countdown_text(live.remaining_s)
-            self.remaining.setText(f"{text} left ({live.phase})" + ("  ON HOLD" if live.on_hold
-                                                                     else ""))
-            set_tone(self.remaining, _tone(live.phase.value))
-        else:
-            self.remaining.setText("")
+        self._show_remaining(live)
         self._show_next(self._runner.next_segment())
+
+    def _show_remaining(self, live: LiveTiming | None) -> None:
+        hold = self.findChild(QPushButton, "holdButton")
+        on_hold = live is not None and live.on_hold
+        if hold is not None and hold.isChecked() != on_hold:
+            hold.setChecked(on_hold)  # latched while the clock is held, whoever held it
+        if live is None:
+            self.remaining.setText("")
+            return
+        text = fmt.countdown_text(live.remaining_s)
+        if on_hold:
+            self.remaining.setText(f"HOLD  {text} left")
+            set_tone(self.remaining, Tone.HOLD)
+            return
+        self.remaining.setText(f"{text} left ({live.phase})")
+        set_tone(self.remaining, _tone(live.phase.value))
 
     def _show_next(self, upcoming: Segment | None) -> None:
         if self._next_shown and upcoming == self._next:
             return  # (a lower-third preview is worth rendering only when it changes)
         self._next, self._next_shown = upcoming, True
-        self.next_label.setText(speaker_line(upcoming) if upcoming else "End of the rundown")
+        self.next_label.setText(segment_lines(upcoming) if upcoming else "End of the rundown")
         self.preview.set_lower_third(
             LowerThird.from_speaker(upcoming.speakers[0])
             if upcoming is not None and upcoming.speakers else None)

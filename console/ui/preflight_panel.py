@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from console.models.preflight import MissingItem
+from console.obs.errors import ObsNotConnected
 from console.obs.provision import ProgressCallback, ProvisionReport
 from console.ui.tasks import run_task
 from console.ui.theme import Tone, colour, set_tone
 
 W = TypeVar("W", bound=QWidget)
+UNKNOWN = "unknown: OBS is not connected"
 
 
 def _named(widget: W, name: str) -> W:
@@ -92,11 +94,26 @@ class PreflightPanel(QWidget):
                                   on_error=self._report_error)
 
     async def _check(self) -> None:
-        missing = tuple(await self._service.check())
+        try:
+            missing = tuple(await self._service.check())
+        except ObsNotConnected:
+            # Nothing can be checked: say "unknown", as the readiness list does, never
+            # the result of a check that could not run.
+            self.show_unknown()
+            return
         self.show_missing(missing)
         if self._check_again:
             self._check_again = False
             await self._check()
+
+    def show_unknown(self) -> None:
+        self.missing = ()
+        self._list.clear()
+        self._summary.setText(UNKNOWN)
+        set_tone(self._summary, Tone.WARNING)
+        self._status.setText("")
+        set_tone(self._status, Tone.NEUTRAL)
+        self._provision.setEnabled(False)
 
     def show_missing(self, missing: Sequence[MissingItem]) -> None:
         if self._status.property("tone") == Tone.ALARM.value:

@@ -38,6 +38,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLineEdit, QStyledItemDelegate, QWidget
 
 from console.models import rundown_edit
+from console.models.lower_third import Direction, base_direction
 from console.models.show import Day, Segment, Session, Show, Stage
 from console.models.timing import SegmentStatus, StageTiming
 from console.ui import rundown_format as fmt
@@ -75,6 +76,15 @@ class _Node:
     segment: Segment | None = None
     day_index: int = 0
     session_index: int = 0
+
+
+def _alignment_for(text: str) -> Qt.AlignmentFlag:
+    """Right-to-left text (an Arabic or Urdu name) starts at the cell's right edge, so
+    an elided one keeps its beginning and loses its logical end."""
+    vertical = Qt.AlignmentFlag.AlignVCenter
+    if base_direction(text) is Direction.RTL:
+        return Qt.AlignmentFlag.AlignRight | vertical
+    return Qt.AlignmentFlag.AlignLeft | vertical
 
 
 def _shape(stage: Stage | None) -> tuple[Any, ...]:
@@ -344,6 +354,8 @@ class RundownModel(QAbstractItemModel):
             if column == COL_PLANNED and segment.hard_start:
                 font.setBold(True)
             return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_TITLE, COL_SPEAKERS):
+            return _alignment_for(self._segment_text(segment, timing, column, role))
         return None
 
     def _segment_text(self, segment: Segment, timing: Any, column: int, role: int) -> Any:

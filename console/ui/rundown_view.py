@@ -32,7 +32,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, QVBoxLayout, QWidget
 
 from console.models import rundown_edit
@@ -47,6 +47,8 @@ from console.services.stage_clock import StageClock
 from console.store.database import StoreError
 from console.ui.confirm import confirm
 from console.ui.rundown_model import (
+    COL_SCENE,
+    COL_SPEAKERS,
     COL_TITLE,
     KEY_ROLE,
     KIND_ROLE,
@@ -60,6 +62,14 @@ from console.ui.subscription import subscribe
 from console.ui.tasks import run_task
 
 log = logging.getLogger(__name__)
+
+# Column widths: the title takes what is left, at least TITLE_MIN; speakers and scene are
+# capped, and shrink first (down to SHRINK_FLOOR) on a narrow screen.
+TITLE_MIN = 220
+WIDTH_CAPS = {COL_SPEAKERS: 220, COL_SCENE: 140}
+SHRINK_FIRST = (COL_SPEAKERS, COL_SCENE)
+SHRINK_FLOOR = 80
+COLUMN_PAD = 12
 
 GO_LIVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 INSERT_KEYS = ("Insert", "Ctrl+I")
@@ -98,6 +108,7 @@ class RundownPanel(QWidget):
         self._editor = editor
         self._clock = clock
         self._handoff = handoff
+        self._natural: dict[int, int] = {}
         self._shown_second: int | None = None
         self._shown_live: LiveState | None = None
         self.model = RundownModel(self)
@@ -211,9 +222,32 @@ class RundownPanel(QWidget):
             self.select_segment(target)
 
     def _fit_columns(self) -> None:
+        """Each column as wide as its contents (speakers and scene within a cap), measured
+        once per show; then shared out for the tree's width (:meth:`_share_width`)."""
+        self._natural = {}
         for column in range(self.model.columnCount()):
             if column != COL_TITLE:
-                self.tree.resizeColumnToContents(column)
+                self._natural[column] = min(self.tree.sizeHintForColumn(column) + COLUMN_PAD,
+                                            WIDTH_CAPS.get(column, 10_000))
+        self._share_width()
+
+    def _share_width(self) -> None:
+        """The title takes the spare width; when there is too little for a readable title,
+        speakers and scene give theirs up first (they elide), down to a floor."""
+        if not self._natural:
+            return
+        widths = dict(self._natural)
+        short = TITLE_MIN + sum(widths.values()) - self.tree.viewport().width()
+        for column in SHRINK_FIRST:
+            give = max(0, min(short, widths[column] - SHRINK_FLOOR))
+            widths[column] -= give
+            short -= give
+        for column, width in widths.items():
+            self.tree.setColumnWidth(column, width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._share_width()
 
     def _restore_rows(self, index: QModelIndex) -> None:
         if index.data(KIND_ROLE) != SEGMENT:

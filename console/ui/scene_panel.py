@@ -144,12 +144,13 @@ class ScenePanel(QWidget):
         return box
 
     def _lay_out(self) -> None:
+        # Two rows, so the column stays narrow enough for the rundown at 1280 pixels.
         transition_row = QHBoxLayout()
-        transition_row.addWidget(self._studio_button)
         transition_row.addWidget(self._transition, 1)
         transition_row.addWidget(self._duration)
         layout = QVBoxLayout(self)
         layout.addWidget(self._list, 1)
+        layout.addWidget(self._studio_button)
         layout.addLayout(transition_row)
         layout.addWidget(self._take_button)
         layout.addWidget(self._take_status)

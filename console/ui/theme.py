@@ -36,6 +36,9 @@ COLOURS: dict[str, str] = {
     "warning": "#f0a202",
     "neutral": "#4a515c",
     "focus": "#4aa3ff",
+    # On hold: a colour of its own (not a phase of the timer, not an alarm).
+    "hold": "#1f5fd1",
+    "hold_text": "#7db3ff",
 }
 
 
@@ -48,6 +51,7 @@ class Tone(enum.StrEnum):
     ALARM = "alarm"  # broken, the operator must act (red)
     PROGRAM = "program"  # on air (red)
     PREVIEW = "preview"  # on preview (green)
+    HOLD = "hold"  # the live segment's clock is held (blue)
 
 
 def colour(name: str) -> QColor:

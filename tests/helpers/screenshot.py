@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
 from console import logs, paths
 from console.app import AppOptions, ConsoleApp, run_gui
@@ -76,10 +76,15 @@ async def photograph(console: ConsoleApp, state: str, out: Path, schedule: Path)
                 if found is not None and name not in widgets:
                     widgets[name] = geometry(found)
         frame = console.window.frameGeometry()
+        minimum = console.window.minimumSizeHint()
+        docks = {dock.objectName(): {**geometry(dock), "min_width": dock.minimumSizeHint().width(),
+                                     "min_height": dock.minimumSizeHint().height()}
+                 for dock in console.window.findChildren(QDockWidget)}
         print(json.dumps({
             "screen": [area.x(), area.y(), area.width(), area.height()],
             "window": [frame.x(), frame.y(), frame.width(), frame.height()],
-            "widgets": widgets}), flush=True)
+            "window_minimum": [minimum.width(), minimum.height()],
+            "docks": docks, "widgets": widgets}), flush=True)
     finally:
         for window in QApplication.topLevelWidgets():
             if window is not console.window and window.isVisible():

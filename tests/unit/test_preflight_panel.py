@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QLabel, QListWidget, QProgressBar, QPushButton
 
 from console.models.preflight import LOWER_THIRD_TEXT, MissingItem, MissingKind
-from console.obs.errors import ObsNotConnected
+from console.obs.errors import ObsNotConnected, ObsRequestTimeout
 from console.obs.provision import ProgressCallback, ProvisionReport
 from console.ui import tasks
 from console.ui.preflight_panel import PreflightPanel
@@ -99,15 +99,33 @@ def test_rechecks_during_a_check_fold_into_one_more(qtbot, qloop: LoopRunner) ->
     assert panel.missing == (SOURCE,)
 
 
+def test_a_check_that_cannot_reach_obs_says_unknown(qtbot, qloop: LoopRunner) -> None:
+    class Disconnected(FakeService):
+        async def check(self) -> Sequence[MissingItem]:
+            raise ObsNotConnected("OBS 'main' is disconnected")
+
+    panel = PreflightPanel(Disconnected())
+    qtbot.addWidget(panel)
+    panel.show_missing([SCENE])  # what an earlier check found
+    panel.recheck()
+    settle(qloop)
+    summary = panel.findChild(QLabel, "preflightSummary")
+    assert summary.text() == "unknown: OBS is not connected"  # as the readiness list says
+    assert panel.missing == ()
+    assert panel.findChild(QListWidget, "preflightMissing").count() == 0
+    assert not panel.findChild(QPushButton, "preflightProvision").isEnabled()
+
+
 def test_a_failed_check_is_shown(qtbot, qloop: LoopRunner) -> None:
     class Failing(FakeService):
         async def check(self) -> Sequence[MissingItem]:
-            raise ObsNotConnected("OBS 'main' is disconnected")
+            raise ObsRequestTimeout("OBS 'main' did not answer GetSceneList within 2.0 s")
 
     panel = PreflightPanel(Failing())
     qtbot.addWidget(panel)
     panel.recheck()
     settle(qloop)
     status = panel.findChild(QLabel, "preflightStatus")
-    assert status.text() == "Preflight check: OBS 'main' is disconnected"
+    assert status.text() == ("Preflight check: OBS 'main' did not answer GetSceneList "
+                             "within 2.0 s")
     assert status.property("tone") == "alarm"
