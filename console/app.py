@@ -20,6 +20,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import qasync
 import shiboken6
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import QApplication
 from console import logs
 from console.formats.lower_third_template import load_template
 from console.models.asrun import ConsoleRole
+from console.models.show import Show
 from console.obs.connection import ObsConnection
 from console.obs.endpoint import ObsEndpoint
 from console.obs.gateway import ObsGateway
@@ -183,6 +185,8 @@ class ConsoleApp:
         self._on_role(self.role.status)
         subscribe(window, self.runner.notice, window.show_message)
         subscribe(window, self.countdown.problem, window.show_message)
+        subscribe(window, self.runner.show_changed, self._on_show)
+        self._on_show(self.runner.show)
 
     def _build_presenter(self) -> None:
         keys = {shortcuts.TAKE: self.window.scene_panel.take,
@@ -195,6 +199,10 @@ class ConsoleApp:
         blackout = self.window.add_view_action(
             "Presenter blackout", lambda: self.presenter.set_blackout(blackout.isChecked()),
             checkable=True)
+
+    def _on_show(self, show: Show | None) -> None:
+        # The status line stamps messages with the show's time of day, as its clocks read.
+        self.window.set_show_zone(ZoneInfo(show.timezone) if show is not None else None)
 
     def _on_role(self, status: RoleStatus) -> None:
         # A console that follows another shows the show but offers nothing that acts on it.

@@ -12,7 +12,7 @@ Decisions, documented once here:
   declaration gets the fixed zone ``Etc/GMT-1`` (for +01:00) and a note: the
   instants are exact and local times read as in the file. Anything else (only
   UTC ``Z`` times, local times without a zone, mixed offsets) cannot be known and
-  asks for ``--timezone``.
+  asks for ``--timezone`` (:class:`ShowZoneUndetermined`).
 * **Show days.** Formats with days (frab) keep them: an event after midnight
   belongs to the day it is listed in. Otherwise an event that starts before
   06:00 local time belongs to the previous date when that date has events
@@ -106,6 +106,19 @@ class _Placed:
     event: RawEvent
     start: datetime  # aware, in the show's zone
     day: date | None = None
+
+
+class ShowZoneUndetermined(ShowFormatError):
+    """The file does not tell the show's time zone (see the module docstring); reading it
+    again with ``ImportOptions.timezone`` can succeed.
+
+    ``reason`` says why in plain words, without the advice on ``--timezone`` the message
+    ends with, for callers that ask for the zone their own way (the window).
+    """
+
+    def __init__(self, source: str, where: str, reason: str, problem: str) -> None:
+        self.reason = reason
+        super().__init__(source, where, problem)
 
 
 def fail(source: str, where: str, problem: str) -> NoReturn:
@@ -277,17 +290,19 @@ def choose_zone(source: str, events: list[RawEvent], declared: ZoneDeclaration,
         )
         return fixed
     if zone is not None:
-        fail(source, declared.where,
-             f"the time zone {declared.name!r} disagrees with the UTC offsets of the times "
-             "in the file; give the show's zone with --timezone")
+        reason = (f"the time zone {declared.name!r} disagrees with the UTC offsets of the "
+                  "times in the file")
+        raise ShowZoneUndetermined(source, declared.where, reason,
+                                   f"{reason}; give the show's zone with --timezone")
     if offsets:
         why = "its times carry different UTC offsets and it names no time zone"
     elif any(e.start.utcoffset() is not None for e in events):
         why = "every time in it is in UTC and it names no time zone"
     else:
         why = "its times are local and it names no time zone"
-    fail(source, "", f"cannot tell the show's time zone: {why}; "
-                     "give it with --timezone (e.g. --timezone Europe/London)")
+    reason = f"cannot tell the show's time zone: {why}"
+    raise ShowZoneUndetermined(source, "", reason,
+                               f"{reason}; give it with --timezone (e.g. --timezone Europe/London)")
 
 
 def _format_offset(offset: timedelta) -> str:

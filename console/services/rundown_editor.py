@@ -27,7 +27,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from console.formats.schedule_build import ImportedShow
+from console.formats.schedule_build import ImportedShow, ImportOptions
 from console.models.rundown_edit import RundownEditError
 from console.models.show import Show
 from console.services import show_import
@@ -137,12 +137,13 @@ class RundownEditor:
             log.info("rundown edit redone", extra={"edit": step.description})
             return step.after
 
-    async def read_schedule(self, path: Path, file_format: str = show_import.AUTO
-                            ) -> ImportedShow:
-        """Read a schedule file (off the loop); nothing is saved yet."""
+    async def read_schedule(self, path: Path, file_format: str = show_import.AUTO,
+                            options: ImportOptions | None = None) -> ImportedShow:
+        """Read a schedule file (off the loop) with ``options`` (room, time zone); nothing
+        is saved yet. Raises ``ShowZoneNeeded`` when the file does not tell its zone."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, show_import.read_schedule, path,
-                                          file_format)
+                                          file_format, options)
 
     async def save_import(self, imported: ImportedShow, source: str, *,
                           replace_live: bool = False) -> str:

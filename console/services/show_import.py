@@ -28,7 +28,12 @@ from console.formats.detect import (
 from console.formats.frab_xml import read_frab_xml
 from console.formats.ical import read_ical
 from console.formats.located import ShowFormatError
-from console.formats.schedule_build import ImportedShow, ImportOptions, option_zone
+from console.formats.schedule_build import (
+    ImportedShow,
+    ImportOptions,
+    ShowZoneUndetermined,
+    option_zone,
+)
 from console.formats.schedule_json import read_schedule_json
 from console.models.asrun import AsRunEntry, AsRunKind, ConsoleRole
 from console.models.errors import InvalidValue, OperatorError
@@ -44,6 +49,16 @@ AUTO = "auto"
 
 class ShowImportError(OperatorError):
     """The show could not be imported; the database is unchanged. The message says why."""
+
+
+class ShowZoneNeeded(ShowImportError):
+    """The file does not tell the show's time zone: read it again with
+    ``ImportOptions(timezone=...)``. The message asks for ``--timezone``; ``reason`` says
+    why without that advice, for the window, which asks for the zone itself."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        self.reason = reason
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -107,6 +122,8 @@ def read_schedule(path: Path, file_format: str = AUTO,
     try:
         option_zone(options)  # an unknown --timezone is an error before anything is read
         return _READERS[resolved](path, options)
+    except ShowZoneUndetermined as error:
+        raise ShowZoneNeeded(str(error), error.reason) from error
     except ShowFormatError as error:
         raise ShowImportError(str(error)) from error
     except InvalidValue as error:  # a check no reader placed: still the file and the field

@@ -7,8 +7,9 @@ written when it closes and read when it is built.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
@@ -52,6 +53,21 @@ LAYOUT_VERSION = 2  # 2: OBS and preflight left under the scenes, Now / Next rig
 GEOMETRY_KEY = "mainWindow/geometry"
 LAYOUT_KEY = "mainWindow/layout"
 DropHandler = Callable[[Path], None]
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class StatusMessage:
+    """One message of the status line, as it was given."""
+
+    text: str
+    error: bool
+    topic: str | None  # what it is about ("import", "obs"); None: until the next message
+    at: datetime  # when it was given (aware)
 
 
 class EmptyShowBanner(QFrame):
@@ -92,6 +108,9 @@ class MainWindow(QMainWindow):
     (``centralPlaceholder`` until then). Controllers add menus (:meth:`menu`), status
     widgets and the handling of dropped files (:meth:`set_drop_handler`).
 
+    The status line stamps each message with the show's time of day: the zone comes
+    from :meth:`set_show_zone` (the machine's until then). ``clock`` tells the time.
+
     Signals:
         closing(): the window is closing (its layout is saved by then).
     """
@@ -99,8 +118,11 @@ class MainWindow(QMainWindow):
     closing = Signal()
 
     def __init__(self, mirror: ObsMirror, switcher: SceneActions, settings_path: Path,
-                 title_suffix: str = "") -> None:
+                 title_suffix: str = "", *, clock: Clock = utc_now) -> None:
         super().__init__()
+        self._clock = clock
+        self._show_zone: tzinfo | None = None
+        self._messages: list[StatusMessage] = []  # still standing, oldest first
         self.setObjectName("mainWindow")
         self.setWindowTitle(f"{APP_TITLE} — {title_suffix}" if title_suffix else APP_TITLE)
         self._settings_path = settings_path
@@ -263,17 +285,50 @@ class MainWindow(QMainWindow):
 
     # -- status line -----------------------------------------------------------------
 
-    def show_message(self, text: str, error: bool = False) -> None:
-        """Show ``text`` in the status bar until the next message; errors in red."""
-        stamp = time.strftime("%H:%M:%S")  # when it happened matters during a live show
-        self._status.setText(f"{stamp}  {text}")
-        set_tone(self._status, Tone.ALARM if error else Tone.NEUTRAL)
+    def set_show_zone(self, zone: tzinfo | None) -> None:
+        """Stamp messages in the show's ``zone`` from now on (None: no show, the machine's
+        zone). Call it whenever the show changes."""
+        self._show_zone = zone
+        self._show_newest()
 
-    def show_error(self, text: str) -> None:
-        self.show_message(text, error=True)
+    def show_message(self, text: str, error: bool = False, *, topic: str | None = None
+                     ) -> None:
+        """Show ``text`` (one line) in the status bar, stamped with the show's time of day;
+        errors in red.
+
+        Without a ``topic`` it stays until the next message. With one ("import", "obs")
+        it stands until the next message of that topic replaces it or :meth:`clear`
+        takes it away; whenever the message shown goes away, the newest one still
+        standing shows again.
+        """
+        # Only a topic's message outlives a newer message, and a topic has one at a time.
+        self._messages = [m for m in self._messages if m.topic not in (None, topic)]
+        self._messages.append(StatusMessage(" ".join(text.splitlines()), error, topic,
+                                            self._clock()))
+        self._show_newest()
+
+    def show_error(self, text: str, *, topic: str | None = None) -> None:
+        self.show_message(text, error=True, topic=topic)
+
+    def clear(self, topic: str) -> None:
+        """What ``topic``'s message said is no longer true: take the message away."""
+        self._messages = [m for m in self._messages if m.topic != topic]
+        self._show_newest()
 
     def status_text(self) -> str:
         return self._status.text()
+
+    def _show_newest(self) -> None:
+        if not self._messages:
+            self._status.setText("")
+            set_tone(self._status, Tone.NEUTRAL)
+            return
+        message = self._messages[-1]
+        # The show's time, as on the clocks: when it happened matters during a live show.
+        # astimezone(None) is the machine's zone.
+        stamp = message.at.astimezone(self._show_zone).strftime("%H:%M:%S")
+        self._status.setText(f"{stamp}  {message.text}")
+        set_tone(self._status, Tone.ALARM if message.error else Tone.NEUTRAL)
 
     # -- the empty show banner -------------------------------------------------------
 

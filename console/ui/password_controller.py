@@ -25,8 +25,12 @@ class Reconnectable(Protocol):
     def reconnect_with(self, password: str) -> Coroutine[Any, Any, None]: ...
 
 
+TOPIC = "obs"  # of its status messages
+
+
 class PasswordController(QObject):
-    """Opens the password dialog (``obsPasswordDialog``) once per refusal."""
+    """Opens the password dialog (``obsPasswordDialog``) once per refusal. Its status
+    message stays until OBS is connected again."""
 
     def __init__(self, window: MainWindow, connection: Reconnectable, url: str) -> None:
         super().__init__(window)
@@ -37,8 +41,10 @@ class PasswordController(QObject):
         subscribe(self, connection.state_changed, self._on_state)
 
     def _on_state(self, state: ConnectionState) -> None:
-        if state is ConnectionState.AUTH_FAILED and not self._open:
-            self._window.show_error(f"OBS refused the password ({self._url})")
+        if state is ConnectionState.CONNECTED:
+            self._window.clear(TOPIC)  # the password was right after all
+        elif state is ConnectionState.AUTH_FAILED and not self._open:
+            self._window.show_error(f"OBS refused the password ({self._url})", topic=TOPIC)
             self.ask()
 
     def ask(self) -> None:
@@ -49,7 +55,7 @@ class PasswordController(QObject):
         def accepted(password: str) -> None:
             logs.register_secret(password)
             run_task(self._connection.reconnect_with(password),
-                     description="Reconnect to OBS", on_error=self._window.show_error)
+                     description="Reconnect to OBS", on_error=self._reconnect_failed)
 
         def finished() -> None:
             self._open = False
@@ -58,3 +64,6 @@ class PasswordController(QObject):
         dialog.textValueSelected.connect(accepted)
         dialog.finished.connect(finished)
         dialog.open()
+
+    def _reconnect_failed(self, message: str) -> None:
+        self._window.show_error(message, topic=TOPIC)

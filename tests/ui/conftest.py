@@ -9,6 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import asyncio
 import inspect
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -47,6 +48,20 @@ def closers(qloop: LoopRunner) -> Iterator[list[Callable[[], object]]]:
         result = close()
         if inspect.isawaitable(result):
             qloop.run(result)
+
+
+@pytest.fixture
+def machine_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """``machine_zone("Asia/Tokyo")`` makes that the machine's zone (TZ) for the test, so
+    that nothing depends on where the tests run; the zone is restored afterwards."""
+
+    def set_zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture

@@ -6,17 +6,27 @@ Over a real ShowRunner, RundownEditor and database, in a real MainWindow.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButton
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+)
 
-from console.models.show import Show, find_segment
+from console.models.show import Segment, Show, find_segment, iter_segments
 from console.services.show_import import demo_show_path, import_demo
 from console.store.database import open_database
 from console.store.shows import load_show
@@ -26,6 +36,7 @@ from console.ui.main_window import MainWindow
 from console.ui.rundown_model import COL_PLANNED
 from console.ui.rundown_view import RundownPanel
 from console.ui.theme import Tone
+from tests.formats.support import PYCONUK, realdata
 from tests.helpers.loops import LoopRunner, until
 from tests.ui.support import FixedClock, Stage, idle, make_stage, open_confirmations, owned
 
@@ -101,6 +112,35 @@ def show_imports(rig: Rig) -> list:
     return rig.stage.asrun_entries("show_import")
 
 
+def open_error_dialogs(window: MainWindow) -> list[QMessageBox]:
+    return [box for box in window.findChildren(QMessageBox, "importErrorDialog")
+            if shiboken6.isValid(box) and box.isVisible()]
+
+
+def open_zone_pickers(window: MainWindow) -> list[QDialog]:
+    return [dialog for dialog in window.findChildren(QDialog, "timeZoneDialog")
+            if shiboken6.isValid(dialog) and dialog.isVisible()]
+
+
+async def zone_picker(window: MainWindow) -> tuple[QDialog, QComboBox]:
+    """The zone picker, once it is open, and its combo of zones."""
+    await until(lambda: open_zone_pickers(window), 5, "the zone picker")
+    [dialog] = open_zone_pickers(window)
+    combo = dialog.findChild(QComboBox, "timeZoneCombo")
+    assert combo is not None
+    return dialog, combo
+
+
+def button(dialog: QDialog, name: str) -> QPushButton:
+    found = dialog.findChild(QPushButton, name)
+    assert found is not None, name
+    return found
+
+
+def segment_titled(show: Show, title: str) -> Segment:
+    return next(s for s in iter_segments(show) if s.title == title)
+
+
 def test_the_file_menu_offers_the_import_and_opens_a_file_dialog(empty):
     window = empty.window
     assert window.menuBar().actions()[0].text() == "&File"  # before View
@@ -155,22 +195,34 @@ def test_a_second_import_while_one_runs_is_refused(empty, qloop: LoopRunner):
     assert len(show_imports(rig)) == 1
 
 
-def test_a_bad_file_shows_the_importers_message(empty, qloop: LoopRunner, tmp_path):
+def test_a_bad_file_opens_a_dialog_with_the_importers_message(empty, qloop: LoopRunner,
+                                                              tmp_path):
     rig = empty
     bad = tmp_path / "broken.json"
-    bad.write_text('{"format": "conference-console/show", "version": 1, "name": ')
+    bad.write_text('{"format": "conference-console/show", "version": 1,\n "name": ')
 
     async def scenario() -> None:
         drop(rig.window, bad)
         await idle()
 
     qloop.run(scenario())
-    assert "broken.json" in rig.window.status_text()
+    [box] = open_error_dialogs(rig.window)
+    assert re.match(r".*broken\.json: line 2, column \d+: ", box.text())  # where, to the column
+    label = box.findChild(QLabel, "qt_msgbox_label")
+    assert label is not None
+    assert label.text() == box.text()
+    assert label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    # The status line says it too, on one line.
+    assert "Import broken.json: " in rig.window.status_text()
+    assert "line 2, column" in rig.window.status_text()
+    assert "\n" not in rig.window.status_text()
     assert rig.window._status.property("tone") == Tone.ALARM.value
     assert rig.stage.runner.show is None
     assert not rig.imports.running
     assert rig.progress().isHidden()
     assert show_imports(rig) == []
+    box.button(QMessageBox.StandardButton.Ok).click()
+    assert open_error_dialogs(rig.window) == []
 
 
 def test_importing_over_a_live_segment_asks_first(demo, qloop: LoopRunner, tmp_path):
@@ -246,3 +298,87 @@ def test_an_import_with_nothing_live_asks_nothing(demo, qloop: LoopRunner, tmp_p
     assert show is not None
     assert show.name == "Bridges 2026 (revised)"
     assert len(show_imports(rig)) == 2
+
+
+def test_a_file_without_its_zone_asks_for_it_and_imports_in_the_zone_chosen(
+        empty, qloop: LoopRunner, machine_zone):
+    machine_zone("Asia/Tokyo")
+    rig = empty
+    schedule = realdata(PYCONUK)
+
+    async def scenario() -> None:
+        rig.imports.import_schedule(schedule)
+        dialog, combo = await zone_picker(rig.window)
+        assert combo.currentText() == "Asia/Tokyo"  # the machine's zone to start with
+        question = dialog.findChild(QLabel, "timeZoneQuestion")
+        assert question is not None
+        assert "pyconuk2015-schedule.ics" in question.text()
+        assert "every time in it is in UTC" in question.text()
+        assert "--timezone" not in question.text()  # no command line in the window
+        choose = button(dialog, "timeZoneChoose")
+        combo.setEditText("Europe/Londn")
+        assert not choose.isEnabled()  # not a zone
+        combo.setEditText("europe/london")
+        assert choose.isEnabled()
+        choose.click()
+        await idle()
+
+    qloop.run(scenario())
+    show = rig.stage.runner.show
+    assert show is not None
+    assert show.timezone == "Europe/London"
+    opening = segment_titled(show, "Opening Plenary")
+    assert opening.planned_start.isoformat() == "2015-09-18T09:30:00+01:00"
+    assert rig.saved_show() == show
+    assert [row.details["file"] for row in show_imports(rig)] == [str(schedule)]
+    assert "imported" in rig.window.status_text()
+    assert open_error_dialogs(rig.window) == []
+    assert open_zone_pickers(rig.window) == []
+    assert not rig.imports.running
+
+
+def test_cancelling_the_zone_picker_imports_nothing(empty, qloop: LoopRunner, machine_zone):
+    machine_zone("Asia/Tokyo")
+    rig = empty
+
+    async def scenario() -> None:
+        rig.imports.import_schedule(realdata(PYCONUK))
+        dialog, _combo = await zone_picker(rig.window)
+        button(dialog, "timeZoneCancel").click()
+        await idle()
+
+    qloop.run(scenario())
+    assert rig.stage.runner.show is None
+    assert rig.saved_show() is None
+    assert show_imports(rig) == []
+    assert "Import of pyconuk2015-schedule.ics cancelled: nothing changed" in \
+        rig.window.status_text()
+    assert open_error_dialogs(rig.window) == []
+    assert not rig.imports.running
+    assert rig.progress().isHidden()
+
+
+def test_over_a_live_segment_the_zone_is_asked_then_the_replacement(
+        demo, qloop: LoopRunner, machine_zone):
+    machine_zone("Asia/Tokyo")
+    rig = demo
+    runner = rig.stage.runner
+    before_show = runner.show
+
+    async def scenario() -> None:
+        await runner.go_live(WELCOME)
+        rig.imports.import_schedule(realdata(PYCONUK))
+        dialog, combo = await zone_picker(rig.window)
+        combo.setEditText("Europe/London")
+        button(dialog, "timeZoneChoose").click()
+        await until(lambda: open_confirmations(rig.window), 5, "the confirmation")
+        [box] = open_confirmations(rig.window)
+        assert "pyconuk2015-schedule.ics" in box.text()
+        box.button(QMessageBox.StandardButton.Cancel).click()
+        await idle()
+
+    qloop.run(scenario())
+    assert runner.show is before_show
+    assert rig.saved_show() == before_show
+    assert len(show_imports(rig)) == 1  # the demo's own
+    assert "cancelled: nothing changed" in rig.window.status_text()

@@ -4,7 +4,9 @@ empty-show banner. (Importing: tests/ui/test_import_controller.py.)"""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, QSettings, QSize, Qt, QUrl
@@ -16,7 +18,7 @@ from console.ui.main_window import LAYOUT_KEY, MainWindow
 from console.ui.obs_panel import ObsPanel
 from console.ui.scene_panel import ScenePanel
 from console.ui.theme import Tone
-from tests.ui.support import LIVE, publish, settle, show_active
+from tests.ui.support import LIVE, FixedClock, publish, settle, show_active
 
 
 @pytest.fixture
@@ -26,8 +28,8 @@ def settings_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def make_window(qtbot, loop, mirror, switcher, settings_path):
-    def make() -> MainWindow:
-        window = MainWindow(mirror, switcher, settings_path, title_suffix="Stage")
+    def make(**options) -> MainWindow:
+        window = MainWindow(mirror, switcher, settings_path, title_suffix="Stage", **options)
         qtbot.addWidget(window)
         return window
     return make
@@ -108,6 +110,54 @@ def test_show_message_stays_and_errors_are_red(make_window):
     window.show_message("OBS refused", error=True)
     assert status(window).text().endswith("OBS refused")
     assert status(window).property("tone") == Tone.ALARM.value
+
+
+def test_a_message_carries_the_shows_time_of_day(make_window, machine_zone):
+    machine_zone("Asia/Tokyo")
+    window = make_window(clock=FixedClock(datetime(2026, 12, 5, 0, 50, 7, tzinfo=UTC)))
+
+    window.show_message("No show yet")
+    assert status(window).text() == "09:50:07  No show yet"  # the machine's zone
+
+    window.set_show_zone(ZoneInfo("America/New_York"))
+    window.show_message("Imported")
+    assert status(window).text() == "19:50:07  Imported"  # the show's zone, not Tokyo's
+
+    window.set_show_zone(None)  # no show any more
+    assert status(window).text() == "09:50:07  Imported"
+
+
+def test_a_topics_message_is_replaced_by_its_next_one_and_cleared_with_it(make_window):
+    window = make_window()
+
+    window.show_error("Import a.csv: line 3, start: not a time", topic="import")
+    window.show_error("OBS refused the password", topic="obs")
+    window.show_message("Importing b.csv…", topic="import")
+    assert status(window).text().endswith("Importing b.csv…")
+    assert status(window).property("tone") == Tone.NEUTRAL.value
+
+    window.clear("import")
+    # The import's messages are gone (the older refusal too); the OBS one still stands.
+    assert status(window).text().endswith("OBS refused the password")
+    assert status(window).property("tone") == Tone.ALARM.value
+
+    window.show_message("Control API on http://127.0.0.1:8080/api")  # no topic
+    window.clear("import")
+    assert status(window).text().endswith("Control API on http://127.0.0.1:8080/api")
+
+    window.clear("obs")
+    window.show_error("Reconnect to OBS: refused", topic="obs")
+    window.clear("obs")
+    assert status(window).text() == ""  # a message without a topic lasts until the next one
+    assert status(window).property("tone") == Tone.NEUTRAL.value
+
+
+def test_a_message_is_one_line(make_window):
+    window = make_window()
+
+    window.show_error("first line\nsecond line")
+
+    assert status(window).text().endswith("first line second line")
 
 
 def test_a_failing_take_shows_in_the_status_bar(make_window, mirror, switcher, loop):

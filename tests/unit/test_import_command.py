@@ -12,9 +12,10 @@ from console.commands import import_show
 from console.commands.common import add_db_argument
 from console.formats.console_json import dump_show_json, load_show_json
 from console.models.show import Show
-from console.services.show_import import demo_show_path
+from console.services.show_import import ShowZoneNeeded, demo_show_path, read_schedule
 from console.store.database import open_database
 from console.store.shows import load_show
+from tests.formats.support import PYCONUK, realdata
 from tests.unit.sample_show import sample_show
 
 SUMMARY = re.compile(
@@ -80,6 +81,46 @@ def test_errors_exit_2_with_one_line_and_leave_the_database_unchanged(
     assert captured.err.count("\n") == 1
     assert re.search(message, captured.err)
     assert stored_show(db_path) == load_show_json(demo_show_path())
+
+
+UTC_ONLY = ("cannot tell the show's time zone: every time in it is in UTC and it names no "
+            "time zone")
+# Two offsets, neither of them Berlin's in May.
+DISAGREEING_CSV = ("title,start,duration,timezone\n"
+                   "Opening,2026-05-01T09:30+05:00,30,Europe/Berlin\n"
+                   "Keynote,2026-05-01T11:30+06:00,30,\n")
+DISAGREES = ("the time zone 'Europe/Berlin' disagrees with the UTC offsets of the times in "
+             "the file")
+
+
+def test_a_file_without_its_zone_asks_for_timezone_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    db_path = tmp_path / "show.sqlite"
+    source = realdata(PYCONUK)
+    assert run_import(str(source), "--db", str(db_path)) == 2
+    assert capsys.readouterr().err == (
+        f"error: {source}: {UTC_ONLY}; give it with --timezone (e.g. --timezone Europe/London)\n")
+    assert not db_path.exists()
+
+
+@pytest.mark.parametrize(("content", "reason", "advice"), [
+    (None, UTC_ONLY, "give it with --timezone (e.g. --timezone Europe/London)"),
+    (DISAGREEING_CSV, DISAGREES, "give the show's zone with --timezone"),
+])
+def test_an_undetermined_zone_is_its_own_refusal(
+    tmp_path: Path, content: str | None, reason: str, advice: str,
+) -> None:
+    if content is None:
+        source = realdata(PYCONUK)
+    else:
+        source = tmp_path / "talks.csv"
+        source.write_text(content, encoding="utf-8")
+    with pytest.raises(ShowZoneNeeded) as raised:
+        read_schedule(source)
+    assert raised.value.reason == reason
+    assert str(raised.value).endswith(f"{reason}; {advice}")
+    assert str(source) in str(raised.value)
 
 
 def test_a_bad_file_does_not_create_the_database(tmp_path: Path) -> None:
