@@ -13,7 +13,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, Signal, qVersion
+from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, Signal, qVersion
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.obs.mirror import ObsMirror
+from console.ui.eliding_label import ElidingLabel
 from console.ui.obs_panel import ObsPanel
 from console.ui.scene_panel import SceneActions, ScenePanel
 from console.ui.tasks import run_task
@@ -53,6 +54,7 @@ LAYOUT_VERSION = 2  # 2: OBS and preflight left under the scenes, Now / Next rig
 GEOMETRY_KEY = "mainWindow/geometry"
 LAYOUT_KEY = "mainWindow/layout"
 DropHandler = Callable[[Path], None]
+MINIMUM_SIZE = QSize(960, 600)
 Clock = Callable[[], datetime]
 
 
@@ -144,6 +146,9 @@ class MainWindow(QMainWindow):
             self._add_dock("obsDock", "OBS", self.obs_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
         ]
         self._arrange_on_show = False
+        # An explicit minimum: without one, Qt grows the window to its contents' size hint
+        # whenever they want more room (a long message, a long name), past the screen.
+        self.setMinimumSize(MINIMUM_SIZE)
         self._make_menus()
         self._restore_layout()
 
@@ -260,8 +265,9 @@ class MainWindow(QMainWindow):
 
     def _make_status_line(self) -> QLabel:
         # A label rather than showMessage(): Qt clears showMessage() text on hover tips,
-        # and an error must stay until the next message.
-        label = QLabel()
+        # and an error must stay until the next message. It elides: a long message must
+        # never make the window wider than the screen.
+        label = ElidingLabel()
         label.setObjectName("statusMessage")
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addWidget(label, 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from console.models.obs_state import ConnectionState, ObsSnapshot, OutputState
 from console.obs.mirror import ObsMirror
@@ -91,9 +91,10 @@ class ObsPanel(QWidget):
         subscribe(self, mirror.changed, self.show_snapshot)
 
     def _lay_out(self) -> None:
-        outputs = QHBoxLayout()
-        outputs.addWidget(self._stream, 1)
-        outputs.addWidget(self._record, 1)
+        # One above the other: side by side they would widen the narrow left column.
+        outputs = QVBoxLayout()
+        outputs.addWidget(self._stream)
+        outputs.addWidget(self._record)
         details = QGridLayout()
         details.addWidget(_caption("OBS"), 0, 0)
         details.addWidget(self._obs_version, 0, 1)

@@ -76,6 +76,7 @@ class PreflightPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self._provision)
         buttons.addWidget(self._progress, 1)
+        self._progress.setMinimumWidth(60)  # the column is narrow: the bar gives way
         layout = QVBoxLayout(self)
         layout.addWidget(self._summary)
         layout.addWidget(self._list, 1)

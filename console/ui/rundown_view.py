@@ -32,7 +32,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, QVBoxLayout, QWidget
 
 from console.models import rundown_edit
@@ -47,6 +47,7 @@ from console.services.stage_clock import StageClock
 from console.store.database import StoreError
 from console.ui.confirm import confirm
 from console.ui.rundown_model import (
+    COL_PLANNED,
     COL_SCENE,
     COL_SPEAKERS,
     COL_TITLE,
@@ -69,7 +70,8 @@ TITLE_MIN = 220
 WIDTH_CAPS = {COL_SPEAKERS: 220, COL_SCENE: 140}
 SHRINK_FIRST = (COL_SPEAKERS, COL_SCENE)
 SHRINK_FLOOR = 80
-COLUMN_PAD = 12
+COLUMN_PAD = 16
+PLANNED_SAMPLE = "00:00 ▲"
 
 GO_LIVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 INSERT_KEYS = ("Insert", "Ctrl+I")
@@ -226,10 +228,24 @@ class RundownPanel(QWidget):
         once per show; then shared out for the tree's width (:meth:`_share_width`)."""
         self._natural = {}
         for column in range(self.model.columnCount()):
-            if column != COL_TITLE:
-                self._natural[column] = min(self.tree.sizeHintForColumn(column) + COLUMN_PAD,
-                                            WIDTH_CAPS.get(column, 10_000))
+            if column == COL_TITLE:
+                continue
+            if column == COL_PLANNED:
+                # The day and session rows span this column: measure the segment rows' own
+                # figures, indented as deep as they are, not the headings.
+                width = self._text_width(PLANNED_SAMPLE, bold=True) + 2 * self.tree.indentation()
+            else:
+                width = self.tree.sizeHintForColumn(column)
+            header = self._text_width(str(self.model.headerData(
+                column, Qt.Orientation.Horizontal)), bold=False)
+            self._natural[column] = min(max(width, header) + COLUMN_PAD,
+                                        WIDTH_CAPS.get(column, 10_000))
         self._share_width()
+
+    def _text_width(self, text: str, *, bold: bool) -> int:
+        font = QFont(self.tree.font())
+        font.setBold(bold)
+        return QFontMetrics(font).horizontalAdvance(text)
 
     def _share_width(self) -> None:
         """The title takes the spare width; when there is too little for a readable title,
