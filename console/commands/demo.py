@@ -27,7 +27,8 @@ def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "demo", help="run the demo show against a private OBS started for it",
         description="Start a private OBS Studio, fill it with the demo show's scenes, and run "
-        "the console on the demo show. That OBS stops when the console exits.",
+        "the console on the demo show, dated to start a few minutes from now (a demo show "
+        "with a segment live is kept as it is). That OBS stops when the console exits.",
     )
     parser.add_argument(
         "--db", type=Path, default=paths.data_dir() / "demo.sqlite", metavar="PATH",
