@@ -202,11 +202,12 @@ def read_demo(now: datetime) -> ImportedShow:
     """The bundled demo show, Bridges 2026, re-dated so that its first day is today in its
     zone and its first segment starts a few minutes after ``now``
     (:func:`console.models.show_dates.starting_soon`); segment ids as in the file."""
-    show = starting_soon(read_schedule(demo_show_path(), CONSOLE_JSON).show, now)
-    return ImportedShow(show, (demo_start_note(show),))
+    imported = read_schedule(demo_show_path(), CONSOLE_JSON)
+    show = starting_soon(imported.show, now)
+    return ImportedShow(show, (*imported.notes, _demo_start_note(show)))
 
 
-def demo_start_note(show: Show) -> str:
+def _demo_start_note(show: Show) -> str:
     first = min(iter_segments(show), key=lambda segment: segment.planned_start)
     return (f"the demo show is dated from today: it starts at "
             f"{first.planned_start:%Y-%m-%d %H:%M} ({show.timezone})")
@@ -215,7 +216,7 @@ def demo_start_note(show: Show) -> str:
 def import_demo(db_path: Path, *, now: datetime | None = None, replace_live: bool = False,
                 author: ImportAuthor | None = None) -> ImportSummary:
     """Import the bundled demo show, dated from ``now`` (the current time if not given)."""
-    imported = read_demo(now or datetime.now(UTC))
+    imported = read_demo(datetime.now(UTC) if now is None else now)
     return save_imported_show(imported.show, db_path, imported.notes,
                               source=str(demo_show_path()), replace_live=replace_live,
                               author=author)
