@@ -18,6 +18,7 @@ import socket
 import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -37,7 +38,6 @@ from console.obs.endpoint import ObsEndpoint
 from console.obs.gateway import ObsGateway
 from console.obs.mirror import ObsMirror
 from console.obs.provision import ObsPreflightService
-from console.services import show_import
 from console.services.asrun_log import AsRunLog
 from console.services.asrun_recorder import AsRunRecorder
 from console.services.control_api import ControlServer
@@ -242,7 +242,7 @@ class ConsoleApp:
 
     async def _load_demo(self) -> str:
         # Through the editor: its executor is the one writer of the show.
-        return await self.editor.import_file(show_import.demo_show_path())
+        return await self.editor.import_demo(datetime.now(UTC))
 
     async def close(self) -> None:
         for task in tasks.cancel_all():

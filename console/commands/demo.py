@@ -2,8 +2,9 @@
 
 Starts OBS with its own configuration folder, a free port and a random password
 (on a virtual display when there is no screen), creates the demo show's scenes
-in it, loads the demo show into the demo database, runs the console, and stops
-that OBS when the console exits.
+in it, loads the demo show into the demo database, dated to start a few minutes
+from now (unless a segment of it is live: see ``ensure_demo_show``), runs the
+console, and stops that OBS when the console exits.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import argparse
 import shutil
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,8 @@ def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "demo", help="run the demo show against a private OBS started for it",
         description="Start a private OBS Studio, fill it with the demo show's scenes, and run "
-        "the console on the demo show. That OBS stops when the console exits.",
+        "the console on the demo show, dated to start a few minutes from now (a demo show "
+        "with a segment live is kept as it is). That OBS stops when the console exits.",
     )
     parser.add_argument(
         "--db", type=Path, default=paths.data_dir() / "demo.sqlite", metavar="PATH",
@@ -64,7 +67,7 @@ def _run_console(args: argparse.Namespace, obs: PrivateObs, display: VirtualDisp
     if display is not None:
         os.environ["DISPLAY"] = display.name
         os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
-    print(ensure_demo_show(args.db))
+    print(ensure_demo_show(args.db, datetime.now(UTC)))
 
     async def after_start(console: ConsoleApp) -> None:
         await provision_demo_scenes(console.connection, args.db)

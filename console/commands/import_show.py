@@ -33,7 +33,8 @@ def register(subparsers: Any) -> None:  # argparse's _SubParsersAction is privat
     parser.add_argument("file", nargs="?", type=Path, metavar="FILE",
                         help="the schedule file to import")
     parser.add_argument("--demo", action="store_true",
-                        help="import the bundled demo show, Bridges 2026")
+                        help="import the bundled demo show, Bridges 2026, dated to start a "
+                             "few minutes from now")
     # Not `choices`: an unknown format gets a clearer message than argparse's.
     parser.add_argument(
         "--format", default=AUTO, dest="file_format", metavar="FORMAT",

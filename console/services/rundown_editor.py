@@ -10,9 +10,10 @@ Undo and redo keep (before, after) pairs. An undo is refused when the show was
 replaced behind the editor's back (an import): the pair no longer applies.
 
 Imports go through the same executor (:meth:`read_schedule` then
-:meth:`save_import`, or :meth:`import_file`), so an import and an edit never race
-on the database; an import clears the undo history. An import over a show with a
-live segment is refused unless the caller confirmed it (``replace_live``).
+:meth:`save_import`, or :meth:`import_file` and :meth:`import_demo`), so an import
+and an edit never race on the database; an import clears the undo history. An import
+over a show with a live segment is refused unless the caller confirmed it
+(``replace_live``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -164,6 +166,13 @@ class RundownEditor:
         """Read and import a schedule file in one go; return the importer's summary."""
         imported = await self.read_schedule(path, file_format)
         return await self.save_import(imported, str(path), replace_live=replace_live)
+
+    async def import_demo(self, now: datetime) -> str:
+        """Import the bundled demo show dated from ``now`` (refused while a segment is
+        live); return the importer's summary."""
+        loop = asyncio.get_running_loop()
+        imported = await loop.run_in_executor(self._executor, show_import.read_demo, now)
+        return await self.save_import(imported, str(show_import.demo_show_path()))
 
     def close(self) -> None:
         """Wait for pending saves, close the connection and stop the executor thread."""

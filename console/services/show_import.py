@@ -38,7 +38,8 @@ from console.formats.schedule_json import read_schedule_json
 from console.models.asrun import AsRunEntry, AsRunKind, ConsoleRole
 from console.models.errors import InvalidValue, OperatorError
 from console.models.import_impact import import_impact
-from console.models.show import Show, ShowCounts, count_show
+from console.models.show import Show, ShowCounts, count_show, iter_segments
+from console.models.show_dates import starting_soon
 from console.store.asrun import insert_entry
 from console.store.database import StoreError, database_file, open_database, write_transaction
 from console.store.live_state import live_segments
@@ -214,11 +215,28 @@ def import_show_file(path: Path, db_path: Path, file_format: str = AUTO,
                               replace_live=replace_live, author=author)
 
 
-def import_demo(db_path: Path, *, replace_live: bool = False,
+def read_demo(now: datetime) -> ImportedShow:
+    """The bundled demo show, Bridges 2026, re-dated so that its first day is today in its
+    zone and its first segment starts a few minutes after ``now``
+    (:func:`console.models.show_dates.starting_soon`); segment ids as in the file."""
+    imported = read_schedule(demo_show_path(), CONSOLE_JSON)
+    show = starting_soon(imported.show, now)
+    return ImportedShow(show, (*imported.notes, _demo_start_note(show)))
+
+
+def _demo_start_note(show: Show) -> str:
+    first = min(iter_segments(show), key=lambda segment: segment.planned_start)
+    return (f"the demo show is dated from today: it starts at "
+            f"{first.planned_start:%Y-%m-%d %H:%M} ({show.timezone})")
+
+
+def import_demo(db_path: Path, *, now: datetime | None = None, replace_live: bool = False,
                 author: ImportAuthor | None = None) -> ImportSummary:
-    """Import the bundled demo show, Bridges 2026."""
-    return import_show_file(demo_show_path(), db_path, CONSOLE_JSON,
-                            replace_live=replace_live, author=author)
+    """Import the bundled demo show, dated from ``now`` (the current time if not given)."""
+    imported = read_demo(datetime.now(UTC) if now is None else now)
+    return save_imported_show(imported.show, db_path, imported.notes,
+                              source=str(demo_show_path()), replace_live=replace_live,
+                              author=author)
 
 
 def load_stored_show(db_path: Path) -> Show:

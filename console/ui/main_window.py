@@ -54,7 +54,7 @@ LAYOUT_VERSION = 2  # 2: OBS and preflight left under the scenes, Now / Next rig
 GEOMETRY_KEY = "mainWindow/geometry"
 LAYOUT_KEY = "mainWindow/layout"
 DropHandler = Callable[[Path], None]
-MINIMUM_SIZE = QSize(960, 600)
+MINIMUM_SIZE = QSize(480, 360)  # below any screen a show runs on
 Clock = Callable[[], datetime]
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -42,6 +43,28 @@ def test_import_38c3_and_show_json(tmp_path: Path, env: dict[str, str]) -> None:
     assert segment["speakers"] == ["Gabriela Bogk", "Senficon", "Aline Blankertz"]
     assert segment["language"] == "en"
     assert segment["duration_s"] == 1800
+
+
+def test_the_demo_starts_within_minutes_today_in_its_zone(
+    tmp_path: Path, env: dict[str, str],
+) -> None:
+    db = str(tmp_path / "demo.sqlite")
+    before = datetime.now(UTC)
+    result = run_console(["import", "--demo", "--db", db], env)
+    after = datetime.now(UTC)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith('imported "Bridges 2026": 1 stage, 2 days, 8 sessions, ')
+    outline = json.loads(run_console(["show", "--json", "--db", db], env).stdout)
+    zone = ZoneInfo(outline["show"]["timezone"])
+    days = outline["stages"][0]["days"]
+    first = datetime.fromisoformat(days[0]["sessions"][0]["segments"][0]["start"])
+    assert before + timedelta(minutes=3) <= first < after + timedelta(minutes=10)
+    # Either clock reading's date: the import may have run across midnight in that zone.
+    today = {before.astimezone(zone).date().isoformat(), after.astimezone(zone).date().isoformat()}
+    assert days[0]["date"] in today
+    second_day = datetime.fromisoformat(days[0]["date"]) + timedelta(days=1)
+    assert days[1]["date"] == second_day.date().isoformat()
+    assert f"it starts at {first.astimezone(zone):%Y-%m-%d %H:%M}" in result.stderr
 
 
 def test_room_option_and_notes(tmp_path: Path, env: dict[str, str]) -> None:

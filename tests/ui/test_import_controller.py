@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.models.show import Segment, Show, find_segment, iter_segments
-from console.services.show_import import demo_show_path, import_demo
+from console.services.show_import import demo_show_path, import_show_file
 from console.store.database import open_database
 from console.store.shows import load_show
 from console.ui.clock_panel import ClockPanel
@@ -84,7 +84,7 @@ def empty(tmp_path, mirror, switcher, closers) -> Rig:
 def demo(tmp_path, mirror, switcher, closers) -> Rig:
     """A window over the demo show."""
     db_path = tmp_path / "show.db"
-    import_demo(db_path)
+    import_show_file(demo_show_path(), db_path)  # its own dates: the rig's clock is on them
     return make_rig(db_path, tmp_path, mirror, switcher, closers)
 
 
@@ -178,6 +178,25 @@ def test_dropping_a_schedule_imports_it_into_the_rundown(empty, qloop: LoopRunne
     assert model.index_of_segment(WELCOME, COL_PLANNED).data() == "09:00 ▲"
     assert rig.stage.runner.show is not None
     assert rig.saved_show() == rig.stage.runner.show
+    [row] = show_imports(rig)
+    assert row.details["file"] == str(demo_show_path())
+
+
+def test_loading_the_demo_dates_it_from_now(empty, qloop: LoopRunner):
+    """What the window's "Load the demo show" runs: the demo file, starting soon."""
+    rig = empty
+    now = datetime(2025, 6, 1, 14, 41, tzinfo=ZONE)  # months before the file's dates
+
+    summary = qloop.run(rig.stage.editor.import_demo(now))
+
+    assert summary.startswith('imported "Bridges 2026"')
+    show = rig.stage.runner.show
+    assert show is not None
+    welcome = find_segment(show, WELCOME)
+    assert welcome is not None
+    assert welcome.planned_start == datetime(2025, 6, 1, 14, 45, tzinfo=ZONE)
+    assert rig.saved_show() == show
+    assert rig.panel.model.index_of_segment(WELCOME, COL_PLANNED).data() == "14:45 ▲"
     [row] = show_imports(rig)
     assert row.details["file"] == str(demo_show_path())
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from console.app import AppOptions, ConsoleApp
 from console.obs.private_obs import free_port
-from console.services.show_import import import_demo
+from console.services.show_import import demo_show_path, import_demo, import_show_file
 from console.ui import shortcuts
 from console.ui.presenter_controller import PresenterController
 from tests.helpers.loops import LoopRunner, until
@@ -30,7 +30,7 @@ CLOSE_LIMIT_S = 10.0
 @pytest.fixture
 def stage(tmp_path: Path, mirror, closers) -> Stage:
     db_path = tmp_path / "show.db"
-    import_demo(db_path)
+    import_show_file(demo_show_path(), db_path)  # its own dates: the clock below is on them
     return make_stage(db_path, FixedClock(datetime(2026, 12, 5, 9, 0, tzinfo=ZONE)), mirror,
                       closers)
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLineEdit, QMessageBox, QPushButton
 from console.models.show import Show, find_segment
 from console.models.timing import TimerPhase
 from console.services.rundown_editor import RundownEditor
-from console.services.show_import import import_demo
+from console.services.show_import import demo_show_path, import_show_file
 from console.services.show_runner import ShowRunner
 from console.store.database import open_database
 from console.store.shows import load_show
@@ -105,7 +105,7 @@ def make_rig(db_path: Path, mirror, closers: list) -> Rig:
 @pytest.fixture
 def rig(tmp_path, mirror, closers) -> Rig:
     db_path = tmp_path / "show.db"
-    import_demo(db_path)
+    import_show_file(demo_show_path(), db_path)  # its own dates: the tests' clock is on them
     return make_rig(db_path, mirror, closers)
 
 
