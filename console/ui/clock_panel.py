@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from console.models.show import Show, find_segment
+from console.models.timer_text import time_left_text
 from console.models.timing import StageTiming, TimerPhase
 from console.services.show_runner import ShowRunner
 from console.services.stage_clock import StageClock
@@ -124,13 +125,13 @@ class ClockPanel(QWidget):
         if live is None:
             self.phase = None
             self.live_title.setText("Nothing live")
-            self.remaining.setText("--:--")
+            self.remaining.setText(time_left_text(None))
             set_tone(self.remaining, Tone.NEUTRAL)
             return
         segment = find_segment(show, live.segment_id) if show is not None else None
         title = segment.title if segment is not None else live.segment_id
         self.live_title.setText(f"{title}  (ON HOLD)" if live.on_hold else title)
-        self.remaining.setText(fmt.countdown_text(live.remaining_s))
+        self.remaining.setText(time_left_text(live.remaining_s))
         self.phase = live.phase
         tone = PHASE_TONES[live.phase]
         if live.phase is TimerPhase.OVERTIME:

@@ -16,13 +16,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 from console.models.live import LiveState
 from console.models.lower_third import LowerThird
 from console.models.show import Segment
+from console.models.timer_text import time_left_text
 from console.models.timing import StageTiming
 from console.services.handoff import HandoffService
 from console.services.readiness import Check, ReadinessMonitor
 from console.services.show_runner import ShowRunner
 from console.services.stage_clock import StageClock
 from console.services.switcher import SceneSwitcher
-from console.ui import rundown_format as fmt
 from console.ui import shortcuts
 from console.ui.lower_third_preview import LowerThirdPreview
 from console.ui.subscription import subscribe
@@ -171,7 +171,7 @@ class NowNextPanel(QWidget):
         self.now_label.setText(speaker_line(live_segment) if live_segment else "Nothing live")
         live = timing.live if timing is not None else None
         if live is not None:
-            text = fmt.countdown_text(live.remaining_s)
+            text = time_left_text(live.remaining_s)
             self.remaining.setText(f"{text} left ({live.phase})" + ("  ON HOLD" if live.on_hold
                                                                      else ""))
             set_tone(self.remaining, _tone(live.phase.value))

@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QResizeEvent, QScreen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from console.models.lower_third import countdown_text
+from console.models.timer_text import time_left_text
 from console.ui.theme import COLOURS
 
 BLACK = "#000000"
@@ -58,7 +58,7 @@ class PresenterWindow(QWidget):
         self._phase = NO_PHASE
         self._blackout = False
 
-        self.countdown = QLabel(countdown_text(None), self)
+        self.countdown = QLabel(time_left_text(None), self)
         self.countdown.setObjectName("presenterCountdown")
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message = QLabel("", self)
@@ -95,7 +95,7 @@ class PresenterWindow(QWidget):
         if phase not in PHASE_COLOURS:
             raise ValueError(f"unknown timer phase {phase!r}")
         self._phase = NO_PHASE if remaining_s is None else phase
-        self.countdown.setText(countdown_text(remaining_s))
+        self.countdown.setText(time_left_text(remaining_s))
         self._apply()
 
     def show_message(self, text: str) -> None:
