@@ -5,15 +5,11 @@ complex-script shaping: Arabic and Urdu letters come out unjoined and in the
 wrong order, Indic conjuncts and combining marks fall apart. Such names are
 rendered to an image by Qt instead (``console/ui/lower_third_render.py``);
 :func:`needs_rendered_image` decides which.
-
-:func:`countdown_text` is the presenter screen's countdown, also written to an
-OBS text source, so it lives here rather than in the UI.
 """
 
 from __future__ import annotations
 
 import enum
-import math
 import unicodedata
 from dataclasses import dataclass
 
@@ -180,23 +176,3 @@ class LowerThird:
         """The text for an OBS text source (only right when :attr:`needs_image` is False)."""
         return self.name if self.role is None else f"{self.name}\n{self.role}"
 
-
-NO_TIME = "--:--"
-
-
-def countdown_text(remaining_s: float | None) -> str:
-    """``mm:ss`` left, ``+mm:ss`` once over time, ``--:--`` with nothing to count.
-
-    While time is left the seconds round up, so ``00:00`` appears only when time is
-    really up; over time they round down, so ``+00:01`` appears a full second late.
-    Minutes keep counting past 59 (``75:00``): a speaker reads minutes, not hours.
-    """
-    if remaining_s is None or not math.isfinite(remaining_s):
-        return NO_TIME
-    if remaining_s > 0:
-        whole, sign = math.ceil(remaining_s), ""
-    else:
-        whole = math.floor(-remaining_s)
-        sign = "+" if whole >= 1 else ""
-    minutes, seconds = divmod(whole, 60)
-    return f"{sign}{minutes:02d}:{seconds:02d}"

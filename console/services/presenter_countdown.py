@@ -17,9 +17,9 @@ from collections.abc import Callable
 
 from psygnal import Signal
 
-from console.models.lower_third import countdown_text
 from console.models.obs_events import ObsEvent, ResourceChange, ResourcesChanged
 from console.models.obs_state import ConnectionState
+from console.models.timer_text import time_left_text
 from console.models.timing import StageTiming
 from console.obs.errors import ObsError, ObsRequestFailed
 from console.obs.gateway import RESOURCE_NOT_FOUND, ObsGateway
@@ -64,7 +64,7 @@ class PresenterCountdown:
 
     def _on_tick(self, timing: StageTiming | None) -> None:
         live = timing.live if timing is not None else None
-        self._wanted = countdown_text(live.remaining_s if live else None)
+        self._wanted = time_left_text(live.remaining_s if live else None)
         self._kick()
 
     def _on_event(self, event: ObsEvent) -> None:

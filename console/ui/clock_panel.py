@@ -17,6 +17,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from console.models.show import Show, find_segment
+from console.models.timer_text import time_left_text
 from console.models.timing import StageTiming, TimerPhase
 from console.services.show_runner import ShowRunner
 from console.services.stage_clock import StageClock
@@ -137,7 +138,7 @@ class ClockPanel(QWidget):
         if live is None:
             self.phase = None
             self.live_title.setText("Nothing live")
-            self.remaining.setText("--:--")
+            self.remaining.setText(time_left_text(None))
             set_tone(self.remaining, Tone.NEUTRAL)
             return
         segment = find_segment(show, live.segment_id) if show is not None else None
@@ -147,11 +148,11 @@ class ClockPanel(QWidget):
         if live.on_hold:
             # Held: the figure stands still, so say so in a colour of its own.
             self.remaining.setText(f"<span style='font-size: {FIGURE_PX // 3}px'>HOLD</span> "
-                                   f"{fmt.countdown_text(live.remaining_s)}")
+                                   f"{time_left_text(live.remaining_s)}")
             self._blink_on = False
             set_tone(self.remaining, Tone.HOLD)
             return
-        self.remaining.setText(fmt.countdown_text(live.remaining_s))
+        self.remaining.setText(time_left_text(live.remaining_s))
         tone = PHASE_TONES[live.phase]
         if live.phase is TimerPhase.OVERTIME:
             # Blink at 2 Hz: red, grey, red...

@@ -16,13 +16,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 from console.models.live import LiveState
 from console.models.lower_third import LowerThird
 from console.models.show import Segment
+from console.models.timer_text import time_left_text
 from console.models.timing import LiveTiming, StageTiming
 from console.services.handoff import HandoffService
 from console.services.readiness import Check, ReadinessMonitor
 from console.services.show_runner import ShowRunner
 from console.services.stage_clock import StageClock
 from console.services.switcher import SceneSwitcher
-from console.ui import rundown_format as fmt
 from console.ui import shortcuts
 from console.ui.lower_third_preview import LowerThirdPreview
 from console.ui.subscription import subscribe
@@ -191,7 +191,7 @@ class NowNextPanel(QWidget):
         if live is None:
             self.remaining.setText("")
             return
-        text = fmt.countdown_text(live.remaining_s)
+        text = time_left_text(live.remaining_s)
         if on_hold:
             self.remaining.setText(f"HOLD  {text} left")
             set_tone(self.remaining, Tone.HOLD)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, tzinfo
 
-MINUS = "−"  # a real minus sign: the same width as "+" in the clock's figures
+MINUS = "−"  # a real minus sign: the same width as "+" in the over/under column
 
 
 def clock_time(value: datetime | None, zone: tzinfo, seconds: bool = True) -> str:
@@ -34,15 +34,6 @@ def duration_text(value: timedelta | float | None) -> str:
     if hours:
         return f"{sign}{hours}:{minutes:02d}:{seconds:02d}"
     return f"{sign}{minutes}:{seconds:02d}"
-
-
-def countdown_text(seconds: float) -> str:
-    """Time left, counting up with a minus sign once it is over (rounded up while positive,
-    so 0:00 appears only when the time is really up)."""
-    if seconds > 0:
-        whole = int(-(-seconds // 1))
-        return duration_text(whole)
-    return f"{MINUS}{duration_text(int(-seconds))}" if seconds <= -1 else "0:00"
 
 
 def over_under_text(seconds: float | None) -> str:

@@ -310,7 +310,7 @@ def test_the_clock_shows_time_left_in_its_phase_colours(rig, qloop, closers):
         assert clock_panel.live_title.text() == "Welcome and housekeeping"
 
         rig.set_time(9, 5, 10)
-        assert clock_panel.remaining.text() == "−0:10"
+        assert clock_panel.remaining.text() == "-0:10"
         assert clock_panel.phase is TimerPhase.OVERTIME
         tones = {clock_panel.remaining.property("tone")}
         rig.stage.stage_clock.refresh()  # the next tick

@@ -1,4 +1,4 @@
-"""A speaker's lower third: which names need an image, direction, script, the countdown."""
+"""A speaker's lower third: which names need an image, direction, script."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from console.models.lower_third import (
     Direction,
     LowerThird,
     base_direction,
-    countdown_text,
     dominant_script,
     needs_rendered_image,
 )
@@ -60,12 +59,3 @@ def test_direction_and_script_follow_the_first_strong_letter() -> None:
     assert dominant_script(URDU) == "Arab"
     assert dominant_script("अनन्या") == "Deva"
     assert dominant_script(LATIN) == "Latn"
-
-
-@pytest.mark.parametrize(("seconds", "text"), [
-    (None, "--:--"), (float("nan"), "--:--"), (600, "10:00"), (599.2, "10:00"),
-    (61, "01:01"), (0.4, "00:01"), (0, "00:00"), (-0.9, "00:00"), (-1, "+00:01"),
-    (-75.5, "+01:15"), (4500, "75:00"),
-])
-def test_countdown_text(seconds: float | None, text: str) -> None:
-    assert countdown_text(seconds) == text
