@@ -121,7 +121,7 @@ class SceneSwitcher:
         """Put ``scene`` (default: the preview scene) on program; return once OBS has
         confirmed it. In studio mode the scene goes to preview first and the current
         transition carries it to program, as an operator would do it in OBS."""
-        what = f"take of '{scene}'" if scene else "take of the preview"
+        what = f"'{scene}'" if scene else "the preview"
         async with self.exclusive(what) as slot:
             return await slot.program(scene)
 

@@ -22,6 +22,7 @@ from console.models.timing import StageTiming, TimerPhase
 from console.services.show_runner import ShowRunner
 from console.services.stage_clock import StageClock
 from console.ui import rundown_format as fmt
+from console.ui.eliding_label import ElidingLabel
 from console.ui.subscription import subscribe
 from console.ui.theme import Tone, set_tone
 
@@ -69,8 +70,9 @@ class ClockPanel(QWidget):
         self._blink_on = False
 
         self.time_label = _label("clockTime", figure=True)
-        self.live_title = _label("clockLiveTitle")
-        self.live_title.setWordWrap(True)
+        # One line each, elided: the strip stays low and the figures stay in view.
+        self.live_title = ElidingLabel()
+        self.live_title.setObjectName("clockLiveTitle")
         self.remaining = _label("clockRemaining")
         self.remaining.setProperty("badge", True)
         self.remaining.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -79,8 +81,8 @@ class ClockPanel(QWidget):
             f"font-size: {FIGURE_PX}px; font-family: "
             + ", ".join(f'"{family}"' for family in FIGURE_FAMILIES) + ";")
         self.drift = _label("clockDrift", figure=True)
-        self.next_hard = _label("clockNextHardStart")
-        self.next_hard.setWordWrap(True)
+        self.next_hard = ElidingLabel()
+        self.next_hard.setObjectName("clockNextHardStart")
 
         # One strip across the top of the rundown: the figures read from across the room
         # and the rundown below keeps the window's full width.

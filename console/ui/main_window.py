@@ -13,7 +13,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, Signal, qVersion
+from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, QTimer, Signal, qVersion
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -449,11 +449,9 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self._arrange_on_show:
             self._arrange_on_show = False
-            # The docks' own size hints may have grown the window past the screen while
-            # it was laid out: size the columns, then bring the window back inside.
-            self._arrange_docks()
-            if not self.isMaximized():
-                self.setGeometry(self._screen_area())
+            # Once the window is laid out at its final size: sized before that, Qt shares
+            # the rest of the growth among the docks.
+            QTimer.singleShot(0, self._arrange_docks)
 
     def save_layout(self) -> None:
         self._settings_path.parent.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from console.models.live import LiveState
 from console.models.lower_third import LowerThird
 from console.models.show import Segment
 from console.models.timer_text import time_left_text
-from console.models.timing import LiveTiming, StageTiming
+from console.models.timing import LiveTiming, StageTiming, TimerPhase
 from console.services.handoff import HandoffService
 from console.services.readiness import Check, ReadinessMonitor
 from console.services.show_runner import ShowRunner
@@ -30,6 +30,7 @@ from console.ui.tasks import run_task
 from console.ui.theme import Tone, set_tone
 
 TAKE_NEXT_TEXT = "TAKE NEXT"
+TAKING_TEXT = "TAKING…"
 
 
 def speaker_line(segment: Segment | None) -> str:
@@ -196,7 +197,8 @@ class NowNextPanel(QWidget):
             self.remaining.setText(f"HOLD  {text} left")
             set_tone(self.remaining, Tone.HOLD)
             return
-        self.remaining.setText(f"{text} left ({live.phase})")
+        over = live.phase is TimerPhase.OVERTIME
+        self.remaining.setText(f"{text} over time" if over else f"{text} left ({live.phase})")
         set_tone(self.remaining, _tone(live.phase.value))
 
     def _show_next(self, upcoming: Segment | None) -> None:
@@ -225,10 +227,11 @@ class NowNextPanel(QWidget):
     def _on_take_in_flight(self, what: str) -> None:
         self._switcher_in_flight = what
         self.take_button.setEnabled(not what and not self._read_only)
-        self.take_button.setText(f"TAKING… ({what})" if what else TAKE_NEXT_TEXT)
-        if what:
-            self.take_status.setText("")
-            set_tone(self.take_status, Tone.NEUTRAL)
+        # A short button text: a long one would widen the column for good. What is in
+        # flight is said under the button.
+        self.take_button.setText(TAKING_TEXT if what else TAKE_NEXT_TEXT)
+        self.take_status.setText(f"Taking {what}…" if what else "")
+        set_tone(self.take_status, Tone.NEUTRAL)
 
     def _show_rehearsal(self, on: bool) -> None:
         self.rehearsal_badge.setText("REHEARSAL: preview only, program untouched" if on else "")

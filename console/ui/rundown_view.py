@@ -233,7 +233,8 @@ class RundownPanel(QWidget):
             if column == COL_PLANNED:
                 # The day and session rows span this column: measure the segment rows' own
                 # figures, indented as deep as they are, not the headings.
-                width = self._text_width(PLANNED_SAMPLE, bold=True) + 2 * self.tree.indentation()
+                # (depth 2, plus the root's own decoration: three indentations)
+                width = self._text_width(PLANNED_SAMPLE, bold=True) + 3 * self.tree.indentation()
             else:
                 width = self.tree.sizeHintForColumn(column)
             header = self._text_width(str(self.model.headerData(
@@ -260,6 +261,14 @@ class RundownPanel(QWidget):
             short -= give
         for column, width in widths.items():
             self.tree.setColumnWidth(column, width)
+        # Still too narrow (a small screen): the title keeps a readable width and the
+        # columns after it scroll, rather than the title shrinking to a few letters.
+        header = self.tree.header()
+        if short > 0:
+            header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Interactive)
+            self.tree.setColumnWidth(COL_TITLE, TITLE_MIN)
+        else:
+            header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)

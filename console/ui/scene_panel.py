@@ -209,9 +209,12 @@ class ScenePanel(QWidget):
 
     def _on_take_in_flight(self, what: str) -> None:
         self._take_in_flight = what
-        if what:
-            self._take_status.hide()
-        self._take_button.setText(f"TAKING… ({what})" if what else "TAKE")
+        # A short button text: a long one would widen the column for good. What is in
+        # flight is said under the button.
+        self._take_button.setText("TAKING…" if what else "TAKE")
+        self._take_status.setText(f"Taking {what}…" if what else "")
+        set_tone(self._take_status, Tone.NEUTRAL)
+        self._take_status.setVisible(bool(what))
         self._update_take_button()
 
     def _on_studio_mode_clicked(self) -> None:

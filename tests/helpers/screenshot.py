@@ -7,7 +7,8 @@ takes a picture of the whole screen and prints one JSON line: the screen's avail
 area and the geometry (x, y, width, height, visible) of the widgets a stage manager
 must see. States: ``live`` (a segment on air), ``rehearsal`` (and its band), ``refused``
 (a take refused under TAKE NEXT), ``storage`` (the storage band), ``follower`` (another
-console holds the stage role), ``confirm-import`` (the import confirmation dialog).
+console holds the stage role), ``confirm-import`` (the import confirmation dialog),
+``hold`` (the live segment held), ``presenter`` (the presenter window, with a message).
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QPushButton, QTreeView, QWidget
 
 from console import logs, paths
 from console.app import AppOptions, ConsoleApp, run_gui
@@ -32,14 +34,30 @@ from console.store.database import open_database
 from console.store.stage_role import RoleHolder
 
 WATCHED = ("takeNextButton", "takeStatus", "takeButton", "sceneTakeStatus", "clockRemaining",
-           "clockTime", "rundownTree", "storageBand", "roleBand", "rehearsalBand",
-           "nowSpeaker", "nextSpeaker", "confirmDialog", "statusMessage")
+           "clockTime", "clockDrift", "rundownTree", "storageBand", "roleBand", "rehearsalBand",
+           "nowSpeaker", "nowRemaining", "nextSpeaker", "confirmDialog", "statusMessage",
+           "backButton", "skipButton", "holdButton", "addMinuteButton", "removeMinuteButton",
+           "presenterWindow", "presenterCountdown", "presenterMessage")
 
 
 def geometry(widget: QWidget) -> dict[str, Any]:
     top_left = widget.mapToGlobal(widget.rect().topLeft())
     return {"x": top_left.x(), "y": top_left.y(), "width": widget.width(),
             "height": widget.height(), "visible": widget.isVisible()}
+
+
+def rundown_columns(console: ConsoleApp) -> dict[str, Any]:
+    """Where each column of the rundown is, in the tree's viewport."""
+    tree = console.window.findChild(QTreeView, "rundownTree")
+    header = tree.header()
+    model = tree.model()
+    return {
+        "viewport_width": tree.viewport().width(),
+        "scrollbar": tree.horizontalScrollBar().isVisible(),
+        "columns": {str(model.headerData(i, Qt.Orientation.Horizontal)):
+                    [header.sectionViewportPosition(i), header.sectionSize(i)]
+                    for i in range(header.count())},
+    }
 
 
 async def bring_into(console: ConsoleApp, state: str, schedule: Path) -> None:
@@ -51,7 +69,7 @@ async def bring_into(console: ConsoleApp, state: str, schedule: Path) -> None:
         await console.handoff.set_rehearsal(True)
     elif state == "refused":
         # A second take pressed while one is in flight, as a clicker and a Stream Deck do.
-        async with console.switcher.exclusive("take of the next segment"):
+        async with console.switcher.exclusive("the next segment"):
             console.now_next.take()
             await asyncio.sleep(0.3)
     elif state == "storage":
@@ -59,6 +77,12 @@ async def bring_into(console: ConsoleApp, state: str, schedule: Path) -> None:
                                       "database or disk is full")
     elif state == "confirm-import":
         console.imports.import_schedule(schedule)
+    elif state == "hold":
+        await console.handoff.hold()
+    elif state == "presenter":
+        await console.handoff.message("Please wrap up: two minutes left for questions from "
+                                      "the room and from the interpreters' booths")
+        console.presenter.toggle()
     await asyncio.sleep(1.5)
 
 
@@ -81,6 +105,8 @@ async def photograph(console: ConsoleApp, state: str, out: Path, schedule: Path)
                                      "min_height": dock.minimumSizeHint().height()}
                  for dock in console.window.findChildren(QDockWidget)}
         print(json.dumps({
+            "rundown": rundown_columns(console),
+            "hold_latched": console.now_next.findChild(QPushButton, "holdButton").isChecked(),
             "screen": [area.x(), area.y(), area.width(), area.height()],
             "window": [frame.x(), frame.y(), frame.width(), frame.height()],
             "window_minimum": [minimum.width(), minimum.height()],

@@ -142,7 +142,7 @@ class RecordingSwitcher:
         await self._record("preview", scene)
 
     async def take(self, scene: str | None = None) -> TakeConfirmation:
-        what = f"take of '{scene}'" if scene else "take of the preview"
+        what = f"'{scene}'" if scene else "the preview"
         async with self._slot("take", scene, what):
             await self._record("take", scene)
         return self.confirmation(scene)

@@ -188,7 +188,7 @@ def test_a_take_refused_while_another_is_in_flight_shows_in_the_status_bar(
     settle(loop)
 
     assert switcher.calls == [("take", "Keynote")]
-    assert "Take 'Keynote': refused: a take is already in flight (take of 'Keynote')" in \
+    assert "Take 'Keynote': refused: a take is already in flight ('Keynote')" in \
         status(window).text()
     assert status(window).property("tone") == Tone.ALARM.value
 

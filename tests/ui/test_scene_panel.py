@@ -221,7 +221,8 @@ def test_while_a_take_is_in_flight_take_says_so_and_a_second_one_is_refused(
     take.click()
     qloop.wait_until(lambda: switcher.in_flight is not None, what="the take in flight")
 
-    assert take.text() == "TAKING… (take of 'Keynote')"
+    assert take.text() == "TAKING…"
+    assert panel.findChild(QLabel, "sceneTakeStatus").text() == "Taking 'Keynote'…"
     assert not take.isEnabled()
     take.click()  # disabled: the click goes nowhere
     assert switcher.refused == []
@@ -230,7 +231,7 @@ def test_while_a_take_is_in_flight_take_says_so_and_a_second_one_is_refused(
     qloop.wait_until(lambda: failures, what="the refusal reported")
     assert switcher.refused == [("take", "Keynote")]
     assert failures == ["Take 'Keynote': refused: a take is already in flight "
-                        "(take of 'Keynote'); wait for it, then press again"]
+                        "('Keynote'); wait for it, then press again"]
     status = panel.findChild(QLabel, "sceneTakeStatus")
     assert status.isVisibleTo(panel)  # said under TAKE too
     assert "already in flight" in status.text()
@@ -267,9 +268,11 @@ def test_a_take_in_flight_elsewhere_disables_take_until_it_is_done(panel, mirror
     publish(mirror, STUDIO)
     take = button(panel, "takeButton")
 
-    switcher.take_in_flight.emit("take of the next segment")  # TAKE NEXT, the API, a clicker
+    switcher.take_in_flight.emit("the next segment")  # TAKE NEXT, the API, a clicker
 
-    assert take.text() == "TAKING… (take of the next segment)"
+    assert take.text() == "TAKING…"
+    assert panel.findChild(QLabel, "sceneTakeStatus").text() == \
+        "Taking the next segment…"
     assert not take.isEnabled()
     switcher.take_in_flight.emit("")
     assert take.text() == "TAKE"
