@@ -109,7 +109,7 @@ def test_the_log_is_there_when_asked_for(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("address", [
-    "http://127.0.0.1:4455", "ws://:4455", "ws://127.0.0.1:99999",
+    "http://127.0.0.1:4455", "ws://:4455", "ws://127.0.0.1:99999", "ws://127.0.0.1:0",
     "ws://127.0.0.1:port", "ws://[::1", "ws://user:secret@127.0.0.1:4455",
 ])
 def test_a_bad_address_exits_1_with_one_line(tmp_path: Path, address: str) -> None:
