@@ -95,6 +95,7 @@ def test_a_server_that_is_not_obs_exits_3_with_one_line(tmp_path: Path) -> None:
     assert result.returncode == 3
     assert len(result.stderr.splitlines()) == 1, result.stderr
     assert result.stderr.startswith("error: ")
+    assert "does not speak obs-websocket 5" in result.stderr
     assert json.loads(result.stdout)["connected"] is False
 
 
