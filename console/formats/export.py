@@ -14,10 +14,12 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from console.formats.csv_formulas import neutralise
+from console.formats.csv_lists import join_entries
 from console.models.show import Show
 
 CSV_COLUMNS = ("id", "title", "kind", "room", "date", "start", "duration", "speakers",
-               "language", "session", "scene", "notes", "timezone", "show")
+               "affiliations", "languages", "language", "session", "scene", "notes",
+               "timezone", "show")
 
 
 def _clock(duration: timedelta) -> str:
@@ -41,7 +43,9 @@ def show_to_csv(show: Show) -> str:
                         stage.name, day.date.isoformat(),
                         segment.planned_start.astimezone(zone).isoformat(),
                         _clock(segment.planned_duration),
-                        "; ".join(s.name for s in segment.speakers), language,
+                        join_entries(s.name for s in segment.speakers),
+                        join_entries(s.affiliation for s in segment.speakers),
+                        join_entries(s.language for s in segment.speakers), language,
                         session.title, segment.scene or "", segment.notes, show.timezone,
                         show.name,
                     ))

@@ -42,6 +42,7 @@ from console.formats.schedule_build import (
     fail,
     kind_from_type,
     option_zone,
+    speakers_named,
     whole_number,
     zone_named,
 )
@@ -353,7 +354,7 @@ class _Reader:
             source_id=self.uid(component) or None,
             room=self.checked_text(component.get("LOCATION"), MAX_NAME) or None,
             kind=kind_from_type(categories.split(",")[0] if categories else None),
-            speakers=speakers, language=self.language(summary_prop),
+            speakers=speakers_named(speakers), language=self.language(summary_prop),
         )
 
     def uid(self, component: Component) -> str:
