@@ -167,28 +167,75 @@ def _tricky_show() -> dict[str, Any]:
     return {
         "format": "conference-console/show", "version": 1, "name": "Commas; and semicolons",
         "timezone": "Europe/Paris", "floor_language": "en", "languages": [],
+        # Back to back: only what the file says can tell the two sessions apart.
         "stages": [{"name": "Main", "days": [{"date": "2026-05-01", "sessions": [
-            {"title": "Morning", "segments": [
+            {"title": "Morning; coffee, then talks: all welcome", "segments": [
                 segment(0, TRICKY_SPEAKERS), segment(1, TRICKY_SPEAKERS[::-1]),
+            ]},
+            {"title": "Panels, part 2", "segments": [
                 segment(2, TRICKY_SPEAKERS[1:2]), segment(3, []),
             ]},
         ]}]}],
     }
 
 
-def test_csv_keeps_speakers_with_commas_semicolons_and_affiliations(
-    tmp_path: Path, env: dict[str, str],
-) -> None:
+def _import_tricky_show(tmp_path: Path, env: dict[str, str]) -> str:
     source = tmp_path / "tricky.json"
     source.write_text(json.dumps(_tricky_show(), ensure_ascii=False), encoding="utf-8")
     db = str(tmp_path / "show.sqlite")
     imported = run_console(["import", str(source), "--db", db], env)
     assert imported.returncode == 0, imported.stderr
+    return db
+
+
+def _session_outline(show: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """Each session's title and the titles of its segments."""
+    return [(session["title"], [segment["title"] for segment in session["segments"]])
+            for session in _sessions(show)]
+
+
+def test_csv_keeps_speakers_with_commas_semicolons_and_affiliations(
+    tmp_path: Path, env: dict[str, str],
+) -> None:
+    db = _import_tricky_show(tmp_path, env)
     first = _stored(env, db)
     assert _rundown(first)[0][3] == TRICKY_SPEAKERS
     second = _stored(env, _export_and_import_again(tmp_path, env, db, "csv"))
     assert second["name"] == "Commas; and semicolons"
     assert _rundown(second) == _rundown(first)
+    assert _session_outline(second) == _session_outline(first)
+
+
+def _ical_rundown(show: dict[str, Any]) -> list[tuple[str, str, datetime, float, list[str]]]:
+    """What iCalendar keeps of each segment: its speakers only by name (see README)."""
+    return [(segment["title"], segment["kind"], datetime.fromisoformat(segment["planned_start"]),
+             segment["planned_duration_s"], [speaker["name"] for speaker in segment["speakers"]])
+            for session in _sessions(show) for segment in session["segments"]]
+
+
+def test_the_demo_exported_as_ical_imports_back_with_its_sessions(
+    tmp_path: Path, env: dict[str, str],
+) -> None:
+    db = str(tmp_path / "show.sqlite")
+    assert run_console(["import", "--demo", "--db", db], env).returncode == 0
+    first = _stored(env, db)
+    second = _stored(env, _export_and_import_again(tmp_path, env, db, "ical"))
+    assert second["name"] == first["name"] == "Bridges 2026"
+    assert second["timezone"] == first["timezone"]
+    assert len(_sessions(first)) == 8
+    assert _session_outline(second) == _session_outline(first)
+    assert _ical_rundown(second) == _ical_rundown(first)
+
+
+def test_ical_keeps_sessions_and_speakers_with_commas_and_semicolons(
+    tmp_path: Path, env: dict[str, str],
+) -> None:
+    db = _import_tricky_show(tmp_path, env)
+    first = _stored(env, db)
+    second = _stored(env, _export_and_import_again(tmp_path, env, db, "ical"))
+    assert second["name"] == "Commas; and semicolons"
+    assert _session_outline(second) == _session_outline(first)
+    assert _ical_rundown(second) == _ical_rundown(first)
 
 
 def test_show_without_a_database(tmp_path: Path, env: dict[str, str]) -> None:
