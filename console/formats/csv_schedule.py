@@ -3,32 +3,37 @@
 Columns (case, spaces and ``-``/``_`` in the header do not matter; other names in
 brackets are accepted for the same column; unknown columns are ignored, with a note):
 
-========== ======== ==================================================================
-column     needed   value
-========== ======== ==================================================================
-title      yes      the segment's title (``name``, ``summary``)
-start      yes      ``2026-05-01T09:30+02:00``, ``2026-05-01 09:30`` (local time in the
-                    show's zone) or ``09:30`` together with ``date`` (``start_time``,
-                    ``begin``)
-end        one of   date-time or ``HH:MM`` (on the start's date, or the next one if
-duration   the two  earlier); duration ``HH:MM``, ``HH:MM:SS`` or whole minutes
-                    (``end_time``; ``length``, ``duration_min``)
-date       no       the show day ``YYYY-MM-DD`` (``day``); with a time-only ``start``,
-                    the start's date
-room       no       the stage (``stage``, ``location``, ``venue``); empty: "Main stage"
-id         no       the row's own id, kept as ``source_id`` (``source_id``, ``guid``,
-                    ``uid``, ``code``)
-kind       no       talk, panel, qa, break, video, announcement, or a frab type such as
-                    lecture or podium (``type``); default talk
-speakers   no       names separated by ``;`` (``speaker``, ``persons``, ``presenters``)
-language   no       the language spoken, e.g. ``en`` (``lang``)
-session    no       session title; consecutive rows of a room with the same value form
-                    one session (empty: sessions split at gaps over 30 minutes)
-scene      no       the OBS scene to take
-notes      no       free text (``description``, ``abstract``)
-timezone   no       the show's IANA zone, e.g. ``Europe/Berlin``, on any row
-show       no       the show's name, on any row (``show_name``); else the file's name
-========== ======== ==================================================================
+============ ======== ==================================================================
+column       needed   value
+============ ======== ==================================================================
+title        yes      the segment's title (``name``, ``summary``)
+start        yes      ``2026-05-01T09:30+02:00``, ``2026-05-01 09:30`` (local time in the
+                      show's zone) or ``09:30`` together with ``date`` (``start_time``,
+                      ``begin``)
+end          one of   date-time or ``HH:MM`` (on the start's date, or the next one if
+duration     the two  earlier); duration ``HH:MM``, ``HH:MM:SS`` or whole minutes
+                      (``end_time``; ``length``, ``duration_min``)
+date         no       the show day ``YYYY-MM-DD`` (``day``); with a time-only ``start``,
+                      the start's date
+room         no       the stage (``stage``, ``location``, ``venue``); empty: "Main stage"
+id           no       the row's own id, kept as ``source_id`` (``source_id``, ``guid``,
+                      ``uid``, ``code``)
+kind         no       talk, panel, qa, break, video, announcement, or a frab type such as
+                      lecture or podium (``type``); default talk
+speakers     no       names separated by ``;`` (``speaker``, ``persons``, ``presenters``); a
+                      ``;`` inside a name is written ``\\;`` (see :mod:`console.formats.csv_lists`)
+affiliations no       each speaker's organisation or role, in the order of ``speakers``,
+                      separated by ``;`` (``affiliation``)
+languages    no       each speaker's language, in the order of ``speakers``, separated by
+                      ``;``; an empty entry: the row's ``language``
+language     no       the language spoken, e.g. ``en`` (``lang``)
+session      no       session title; consecutive rows of a room with the same value form
+                      one session (empty: sessions split at gaps over 30 minutes)
+scene        no       the OBS scene to take
+notes        no       free text (``description``, ``abstract``)
+timezone     no       the show's IANA zone, e.g. ``Europe/Berlin``, on any row
+show         no       the show's name, on any row (``show_name``); else the file's name
+============ ======== ==================================================================
 
 The delimiter (``,``, ``;`` or tab) is read from the header line. A cell that
 ``export-show`` wrote as text for spreadsheets (``'=...``, ``'-...``; see
@@ -48,15 +53,18 @@ from pathlib import Path
 from typing import NoReturn
 
 from console.formats.csv_formulas import restore
+from console.formats.csv_lists import split_entries
 from console.formats.located import refused_at
 from console.formats.schedule_build import (
     ImportedShow,
     ImportOptions,
     RawEvent,
+    RawSpeaker,
     ZoneDeclaration,
     build_show,
     check_start,
     fail,
+    first_language,
     kind_from_type,
     parse_clock_duration,
     parse_clock_time,
@@ -86,6 +94,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("id", "sourceid", "guid", "uid", "code"),
     "kind": ("kind", "type"),
     "speakers": ("speakers", "speaker", "persons", "presenters"),
+    "affiliations": ("affiliations", "affiliation"),
+    "languages": ("languages", "speakerlanguages"),
     "language": ("language", "lang"),
     "session": ("session",),
     "scene": ("scene",),
@@ -130,13 +140,36 @@ class _Reader:
             where=f"line {line}", title=cell("title", MAX_TITLE), start=start,
             duration=self.duration(row, line, start), source_id=cell("id") or None,
             room=cell("room") or None, kind=kind_from_type(row.get("kind")),
-            speakers=tuple(self.text(name.strip(), "speakers", line)
-                           for name in row.get("speakers", "").split(";") if name.strip()),
+            speakers=self.speakers(row, line),
             language=cell("language") or None,
             day=self.date(row, line) if has_full_start else None,
             session=cell("session", MAX_TITLE) or None, scene=cell("scene") or None,
             notes=self.text(row.get("notes", ""), "notes", line, MAX_NOTES, multiline=True),
         )
+
+    def speakers(self, row: dict[str, str], line: int) -> tuple[RawSpeaker, ...]:
+        names = split_entries(row.get("speakers", ""))
+        affiliations = self.per_speaker(row, "affiliations", len(names), line)
+        languages = self.per_speaker(row, "languages", len(names), line)
+        return tuple(
+            RawSpeaker(self.text(name, "speakers", line),
+                       affiliation=self.text(affiliation, "affiliations", line) or None,
+                       language=first_language(self.text(language, "languages", line)))
+            for name, affiliation, language in zip(names, affiliations, languages, strict=True)
+            if name
+        )
+
+    def per_speaker(self, row: dict[str, str], column: str, speakers: int, line: int) -> \
+            list[str]:
+        """The entries of ``column``, one for each speaker (empty where none is given)."""
+        entries = split_entries(row.get(column, ""))
+        if len(entries) > speakers:
+            # More entries than speakers: a ';' inside an entry, most likely, which
+            # would give every later speaker the wrong one.
+            self.fail(line, column, f"more entries ({len(entries)}) than speakers "
+                                    f"({speakers}); give one per speaker, separated by ';', "
+                                    "and write a ';' inside an entry as '\\;'")
+        return entries + [""] * (speakers - len(entries))
 
     def start(self, row: dict[str, str], line: int) -> datetime:
         value = row.get("start", "")

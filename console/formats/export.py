@@ -2,6 +2,8 @@
 
 Both re-import to the same instants: CSV writes each start with its UTC offset
 and the show day in ``date``; iCalendar writes UTC times plus ``X-WR-TIMEZONE``.
+Both carry the session of each segment (CSV ``session``, iCalendar
+``X-CONFERENCE-CONSOLE-SESSION``).
 CSV cells a spreadsheet would run as formulas are written as text (see
 :mod:`console.formats.csv_formulas`).
 """
@@ -14,10 +16,13 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from console.formats.csv_formulas import neutralise
+from console.formats.csv_lists import join_entries
+from console.formats.ical import SESSION_PROPERTY
 from console.models.show import Show
 
 CSV_COLUMNS = ("id", "title", "kind", "room", "date", "start", "duration", "speakers",
-               "language", "session", "scene", "notes", "timezone", "show")
+               "affiliations", "languages", "language", "session", "scene", "notes",
+               "timezone", "show")
 
 
 def _clock(duration: timedelta) -> str:
@@ -41,7 +46,9 @@ def show_to_csv(show: Show) -> str:
                         stage.name, day.date.isoformat(),
                         segment.planned_start.astimezone(zone).isoformat(),
                         _clock(segment.planned_duration),
-                        "; ".join(s.name for s in segment.speakers), language,
+                        join_entries(s.name for s in segment.speakers),
+                        join_entries(s.affiliation for s in segment.speakers),
+                        join_entries(s.language for s in segment.speakers), language,
                         session.title, segment.scene or "", segment.notes, show.timezone,
                         show.name,
                     ))
@@ -93,6 +100,7 @@ def show_to_ical(show: Show, now: datetime | None = None) -> str:
                         f"SUMMARY:{_escape(segment.title)}",
                         f"LOCATION:{_escape(stage.name)}",
                         f"CATEGORIES:{segment.kind.value}",
+                        f"{SESSION_PROPERTY}:{_escape(session.title)}",
                     ]
                     if description:
                         lines.append(f"DESCRIPTION:{_escape(description)}")

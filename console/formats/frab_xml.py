@@ -39,6 +39,7 @@ from console.formats.schedule_build import (
     parse_clock_duration,
     parse_clock_time,
     parse_timestamp,
+    speakers_named,
 )
 from console.formats.utf8 import BOM, decode_utf8
 from console.models.limits import MAX_NAME, MAX_TITLE, check_day, check_text
@@ -182,7 +183,7 @@ class _Reader:
             source_id=ident,
             room=room or self.text(node.child("room"), f"{label} <room>", MAX_NAME) or None,
             kind=kind_from_type(node.child_text("type")),
-            speakers=speakers,
+            speakers=speakers_named(speakers),
             language=first_language(self.text(node.child("language"), f"{label} <language>",
                                               MAX_NAME)),
             day=day,

@@ -10,6 +10,9 @@ times, events without ``LOCATION`` (they go to the stage "Main stage").
 * Each ``VEVENT`` is a segment: ``SUMMARY`` the title, ``LOCATION`` the room,
   ``DTSTART`` and ``DTEND`` (or ``DURATION``; neither means no duration),
   ``UID`` (+ ``RECURRENCE-ID``) the source id, ``CATEGORIES`` the kind.
+* The session: ``X-CONFERENCE-CONSOLE-SESSION``, which ``export-show`` writes;
+  consecutive events of a room and day with the same value form one session.
+  Without it, sessions split at gaps over 30 minutes.
 * Speakers: ``Speaker: A`` / ``Speakers: A, B`` lines in ``DESCRIPTION``;
   otherwise a trailing ``(talk by A)`` / ``(by A and B)`` in ``SUMMARY``, which is
   then cut from the title.
@@ -42,6 +45,7 @@ from console.formats.schedule_build import (
     fail,
     kind_from_type,
     option_zone,
+    speakers_named,
     whole_number,
     zone_named,
 )
@@ -55,6 +59,9 @@ from console.models.limits import (
 )
 
 FORMAT = "ical"
+# No standard property names a conference session; a private one (RFC 5545, 3.8.8.2)
+# is kept by calendar programs and ignored by those that do not know it.
+SESSION_PROPERTY = "X-CONFERENCE-CONSOLE-SESSION"
 
 
 @dataclass
@@ -353,7 +360,8 @@ class _Reader:
             source_id=self.uid(component) or None,
             room=self.checked_text(component.get("LOCATION"), MAX_NAME) or None,
             kind=kind_from_type(categories.split(",")[0] if categories else None),
-            speakers=speakers, language=self.language(summary_prop),
+            speakers=speakers_named(speakers), language=self.language(summary_prop),
+            session=self.checked_text(component.get(SESSION_PROPERTY), MAX_TITLE) or None,
         )
 
     def uid(self, component: Component) -> str:

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import NoReturn
@@ -73,6 +74,20 @@ class ImportedShow:
     notes: tuple[str, ...] = ()  # what was guessed, for the operator
 
 
+@dataclass(frozen=True)
+class RawSpeaker:
+    """A speaker as a file names them; what the file leaves out comes from the event."""
+
+    name: str
+    affiliation: str | None = None
+    language: str | None = None  # else the event's language, else the floor language
+
+
+def speakers_named(names: Iterable[str]) -> tuple[RawSpeaker, ...]:
+    """Speakers of a format that gives only their names."""
+    return tuple(RawSpeaker(name) for name in names)
+
+
 @dataclass
 class RawEvent:
     """One event as read from a file, before the show is built."""
@@ -85,7 +100,7 @@ class RawEvent:
     source_id: str | None = None
     room: str | None = None
     kind: SegmentKind = SegmentKind.TALK
-    speakers: tuple[str, ...] = ()
+    speakers: tuple[RawSpeaker, ...] = ()
     language: str | None = None
     day: date | None = None  # the show day, when the file says it
     session: str | None = None  # a session label, when the file has one
@@ -331,24 +346,29 @@ def _place(source: str, events: list[RawEvent], zone: ZoneInfo) -> list[_Placed]
     return placed
 
 
-def _speaker_language(event: RawEvent, floor: str) -> str:
-    return first_language(event.language) or floor
+def _speakers(event: RawEvent, floor: str) -> tuple[Speaker, ...]:
+    """Each named speaker once, as the file first gives them."""
+    language = first_language(event.language) or floor
+    speakers: dict[str, Speaker] = {}
+    for raw in event.speakers:
+        name = raw.name.strip()
+        if name and name not in speakers:
+            speakers[name] = Speaker(name=name, language=raw.language or language,
+                                     affiliation=raw.affiliation or None)
+    return tuple(speakers.values())
 
 
 def _segment(source_format: str, item: _Placed, floor: str, hard_start: bool) -> Segment:
     event = item.event
     key = event.source_id if event.source_id else \
         "\x1f".join((event.room or "", item.start.isoformat(), event.title))
-    language = _speaker_language(event, floor)
     return Segment(
         id=derive_segment_id(source_format, key),
         kind=event.kind,
         title=event.title.strip() or UNTITLED,
         planned_start=item.start,
         planned_duration=event.duration,
-        speakers=tuple(Speaker(name=name.strip(), language=language)
-                       for name in dict.fromkeys(n.strip() for n in event.speakers)
-                       if name.strip()),
+        speakers=_speakers(event, floor),
         source_id=event.source_id,
         hard_start=hard_start,
         scene=event.scene,

@@ -39,6 +39,7 @@ from console.formats.schedule_build import (
     parse_clock_duration,
     parse_clock_time,
     parse_timestamp,
+    speakers_named,
 )
 from console.formats.utf8 import decode_utf8
 from console.models.limits import MAX_NAME, MAX_TITLE, check_day, check_duration, check_text
@@ -135,7 +136,7 @@ class _Reader:
             start=start, duration=duration,
             source_id=ident or None, room=room or self.room(data, path),
             kind=kind_from_type(self.text(data, "type", path)),
-            speakers=self.persons(data, path),
+            speakers=speakers_named(self.persons(data, path)),
             language=first_language(self.text(data, "language", path)), day=day,
         )
 

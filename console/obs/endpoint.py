@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-DEFAULT_URL = "ws://127.0.0.1:4455"
+DEFAULT_PORT = 4455
+DEFAULT_URL = f"ws://127.0.0.1:{DEFAULT_PORT}"
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,11 @@ class ObsEndpoint:
     def parse(cls, url: str) -> ObsEndpoint:
         """Parse ``ws://HOST:PORT`` (scheme and port optional); refuse credentials in the URL."""
         text = url if "://" in url else f"ws://{url}"
-        parts = urlsplit(text)
+        try:
+            parts = urlsplit(text)
+        except ValueError as error:  # an unclosed "[" of an IPv6 address, for example
+            raise ValueError(f"{url!r}: not an address such as ws://HOST:PORT ({error})") \
+                from error
         if parts.scheme not in ("ws", "wss"):
             raise ValueError(f"{url!r}: the OBS address must look like ws://HOST:PORT")
         if parts.username or parts.password:
@@ -31,7 +36,9 @@ class ObsEndpoint:
         if not parts.hostname:
             raise ValueError(f"{url!r}: no host name in the OBS address")
         try:
-            port = parts.port or 4455
-        except ValueError as error:
-            raise ValueError(f"{url!r}: the port must be a number from 1 to 65535") from error
+            port = DEFAULT_PORT if parts.port is None else parts.port
+        except ValueError:
+            port = 0
+        if not 1 <= port <= 65535:  # urlsplit accepts port 0, which nothing listens on
+            raise ValueError(f"{url!r}: the port must be a number from 1 to 65535")
         return cls(parts.hostname, port)

@@ -57,6 +57,7 @@ EventHandler = Callable[[str, dict[str, Any], datetime], None]
 ClosedHandler = Callable[[ObsError], None]
 
 RPC_VERSION = 1
+OP_HELLO = 0
 OP_IDENTIFIED = 2
 OP_IDENTIFY = 1
 OP_EVENT = 5
@@ -90,7 +91,9 @@ def receive(ws: websocket.WebSocket) -> dict[str, Any]:
         data = payload.data or b""
         code = int.from_bytes(data[:2], "big") if len(data) >= 2 else None
         raise ServerClosed(code, data[2:].decode("utf-8", "replace"))
-    message: dict[str, Any] = json.loads(payload.data)
+    message = json.loads(payload.data)
+    if not isinstance(message, dict):
+        raise ObsConnectionLost("OBS sent a message that is not a JSON object")
     return message
 
 
@@ -122,16 +125,35 @@ def _open_socket(endpoint: ObsEndpoint, password: str, subscriptions: int, timeo
         raise ObsUnreachable(f"OBS is not reachable at {endpoint.url} ({type(error).__name__})") \
             from None
     try:
-        _identify(client.ws, client.server_hello, password, subscriptions)
+        _identify(client.ws, _challenge(client.server_hello, endpoint), password, subscriptions)
     except BaseException:
         close_socket(client.ws)
         raise
     return client
 
 
-def _identify(ws: websocket.WebSocket, hello: dict[str, Any], password: str, subs: int) -> None:
+def _challenge(hello: object, endpoint: ObsEndpoint) -> dict[str, str] | None:
+    """The authentication challenge in OBS's Hello; None when OBS wants no password.
+
+    Anything else listening on the port may answer with any JSON; it must end this
+    attempt as an OBS that is not there, never as an exception nobody expects.
+    """
+    body = hello.get("d") if isinstance(hello, dict) and hello.get("op") == OP_HELLO else None
+    challenge = body.get("authentication") if isinstance(body, dict) else None
+    if not isinstance(body, dict) or not (challenge is None or _is_challenge(challenge)):
+        raise ObsUnreachable(f"the server at {endpoint.url} does not speak obs-websocket 5 "
+                             "(its first message is not OBS's Hello)")
+    return challenge
+
+
+def _is_challenge(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(value.get(key), str) for key in ("salt", "challenge"))
+
+
+def _identify(ws: websocket.WebSocket, challenge: dict[str, str] | None, password: str,
+              subs: int) -> None:
     identify: dict[str, Any] = {"rpcVersion": RPC_VERSION, "eventSubscriptions": subs}
-    challenge = hello.get("d", {}).get("authentication")
     if challenge:
         if not password:
             raise ObsAuthFailed(

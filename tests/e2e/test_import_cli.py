@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -122,6 +123,142 @@ def test_export_then_import(tmp_path: Path, env: dict[str, str], export_format: 
     else:
         assert {k: datetime.fromisoformat(v) for k, v in _starts(second).items()} == \
             {k: datetime.fromisoformat(v) for k, v in _starts(first).items()}
+
+
+def _stored(env: dict[str, str], db: str) -> dict[str, Any]:
+    """The show in ``db`` as the console's own JSON, which keeps everything."""
+    exported = run_console(["export-show", "--db", db], env)
+    assert exported.returncode == 0, exported.stderr
+    show: dict[str, Any] = json.loads(exported.stdout)
+    return show
+
+
+def _sessions(show: dict[str, Any]) -> list[dict[str, Any]]:
+    return [session for stage in show["stages"] for day in stage["days"]
+            for session in day["sessions"]]
+
+
+def _rundown(show: dict[str, Any]) -> list[tuple[str, datetime, float, list[dict[str, Any]]]]:
+    """Every segment's title, start (the instant), duration and speakers, in order."""
+    return [(segment["title"], datetime.fromisoformat(segment["planned_start"]),
+             segment["planned_duration_s"], segment["speakers"])
+            for session in _sessions(show) for segment in session["segments"]]
+
+
+def _export_and_import_again(tmp_path: Path, env: dict[str, str], db: str,
+                             export_format: str) -> str:
+    exported = tmp_path / f"export.{export_format}"
+    written = run_console(["export-show", "--format", export_format, "--db", db, "--output",
+                           str(exported)], env)
+    assert written.returncode == 0, written.stderr
+    again = str(tmp_path / f"again-{export_format}.sqlite")
+    imported = run_console(["import", str(exported), "--db", again], env)
+    assert imported.returncode == 0, imported.stderr
+    return again
+
+
+def test_the_demo_exported_as_csv_imports_back_with_its_speakers(
+    tmp_path: Path, env: dict[str, str],
+) -> None:
+    db = str(tmp_path / "show.sqlite")
+    assert run_console(["import", "--demo", "--db", db], env).returncode == 0
+    first = _stored(env, db)
+    second = _stored(env, _export_and_import_again(tmp_path, env, db, "csv"))
+    assert second["name"] == first["name"] == "Bridges 2026"
+    assert _rundown(second) == _rundown(first)
+    assert [s["title"] for s in _sessions(second)] == [s["title"] for s in _sessions(first)]
+    # the demo has what this is about: panels of several languages, affiliations with commas
+    panels = [speakers for *_, speakers in _rundown(first)]
+    assert any("," in (speaker["affiliation"] or "") for speakers in panels for speaker in speakers)
+    assert any(len({speaker["language"] for speaker in speakers}) > 1 for speakers in panels)
+
+
+TRICKY_SPEAKERS = [
+    {"name": "Smith, Jane", "affiliation": "Acme; Inc., Ltd", "language": "en"},
+    {"name": "Les Amis; Collectif", "affiliation": None, "language": "fr"},
+    {"name": "Back\\slash \\; Co", "affiliation": "Uni\\versity", "language": "de"},
+    {"name": "=Ann", "affiliation": "-Minus, Plus+", "language": "ar"},
+]
+
+
+def _tricky_show() -> dict[str, Any]:
+    def segment(number: int, speakers: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"id": f"s{number}", "kind": "panel", "title": f"Panel {number}",
+                "planned_start": f"2026-05-01T{9 + number:02d}:00:00+02:00",
+                "planned_duration_s": 1800, "speakers": speakers}
+
+    return {
+        "format": "conference-console/show", "version": 1, "name": "Commas; and semicolons",
+        "timezone": "Europe/Paris", "floor_language": "en", "languages": [],
+        # Back to back: only what the file says can tell the two sessions apart.
+        "stages": [{"name": "Main", "days": [{"date": "2026-05-01", "sessions": [
+            {"title": "Morning; coffee, then talks: all welcome", "segments": [
+                segment(0, TRICKY_SPEAKERS), segment(1, TRICKY_SPEAKERS[::-1]),
+            ]},
+            {"title": "Panels, part 2", "segments": [
+                segment(2, TRICKY_SPEAKERS[1:2]), segment(3, []),
+            ]},
+        ]}]}],
+    }
+
+
+def _import_tricky_show(tmp_path: Path, env: dict[str, str]) -> str:
+    source = tmp_path / "tricky.json"
+    source.write_text(json.dumps(_tricky_show(), ensure_ascii=False), encoding="utf-8")
+    db = str(tmp_path / "show.sqlite")
+    imported = run_console(["import", str(source), "--db", db], env)
+    assert imported.returncode == 0, imported.stderr
+    return db
+
+
+def _session_outline(show: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """Each session's title and the titles of its segments."""
+    return [(session["title"], [segment["title"] for segment in session["segments"]])
+            for session in _sessions(show)]
+
+
+def test_csv_keeps_speakers_with_commas_semicolons_and_affiliations(
+    tmp_path: Path, env: dict[str, str],
+) -> None:
+    db = _import_tricky_show(tmp_path, env)
+    first = _stored(env, db)
+    assert _rundown(first)[0][3] == TRICKY_SPEAKERS
+    second = _stored(env, _export_and_import_again(tmp_path, env, db, "csv"))
+    assert second["name"] == "Commas; and semicolons"
+    assert _rundown(second) == _rundown(first)
+    assert _session_outline(second) == _session_outline(first)
+
+
+def _ical_rundown(show: dict[str, Any]) -> list[tuple[str, str, datetime, float, list[str]]]:
+    """What iCalendar keeps of each segment: its speakers only by name (see README)."""
+    return [(segment["title"], segment["kind"], datetime.fromisoformat(segment["planned_start"]),
+             segment["planned_duration_s"], [speaker["name"] for speaker in segment["speakers"]])
+            for session in _sessions(show) for segment in session["segments"]]
+
+
+def test_the_demo_exported_as_ical_imports_back_with_its_sessions(
+    tmp_path: Path, env: dict[str, str],
+) -> None:
+    db = str(tmp_path / "show.sqlite")
+    assert run_console(["import", "--demo", "--db", db], env).returncode == 0
+    first = _stored(env, db)
+    second = _stored(env, _export_and_import_again(tmp_path, env, db, "ical"))
+    assert second["name"] == first["name"] == "Bridges 2026"
+    assert second["timezone"] == first["timezone"]
+    assert len(_sessions(first)) == 8
+    assert _session_outline(second) == _session_outline(first)
+    assert _ical_rundown(second) == _ical_rundown(first)
+
+
+def test_ical_keeps_sessions_and_speakers_with_commas_and_semicolons(
+    tmp_path: Path, env: dict[str, str],
+) -> None:
+    db = _import_tricky_show(tmp_path, env)
+    first = _stored(env, db)
+    second = _stored(env, _export_and_import_again(tmp_path, env, db, "ical"))
+    assert second["name"] == "Commas; and semicolons"
+    assert _session_outline(second) == _session_outline(first)
+    assert _ical_rundown(second) == _ical_rundown(first)
 
 
 def test_show_without_a_database(tmp_path: Path, env: dict[str, str]) -> None:

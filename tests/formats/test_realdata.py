@@ -16,12 +16,23 @@ from console.formats.ical import parse_ical, read_ical
 from console.formats.located import ShowFormatError
 from console.formats.schedule_build import ImportOptions, kind_from_type
 from console.formats.schedule_json import parse_schedule_json, read_schedule_json
-from console.models.show import SegmentKind, Show, find_segment, iter_segments
+from console.models.show import (
+    SegmentKind,
+    Show,
+    find_segment,
+    iter_segments,
+    iter_sessions,
+)
 from tests.formats.support import DEMOCON, FRAB_38C3, PYCONUK, realdata
 
 
 def by_source(show: Show) -> dict[str, datetime]:
     return {s.source_id: s.planned_start for s in iter_segments(show) if s.source_id}
+
+
+def _sessions_by_source(show: Show) -> list[tuple[str, list[str | None]]]:
+    return [(session.title, [segment.source_id for segment in session.segments])
+            for session in iter_sessions(show)]
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +142,15 @@ def test_pyconuk_every_event_at_its_instant() -> None:
     assert gil.source_id.endswith("-linux-7")  # the folded UID, unfolded
 
 
+def test_pyconuk_without_session_properties_splits_sessions_at_gaps() -> None:
+    show = read_ical(realdata(PYCONUK), ImportOptions(timezone="Europe/London")).show
+    sessions = list(iter_sessions(show))
+    assert len(sessions) == 30
+    assert sessions[0].title == "Cafeteria 08:00–09:30"
+    room = next(s for s in sessions if s.title == "PythonAnywhere Room (CC1.3) 09:30–19:30")
+    assert len(room.segments) == 15
+
+
 @pytest.mark.parametrize(("text", "kind"), [
     ("Talk", SegmentKind.TALK), ("lecture", SegmentKind.TALK), ("Workshop", SegmentKind.TALK),
     ("podium", SegmentKind.PANEL), ("Panel discussion", SegmentKind.PANEL),
@@ -151,6 +171,7 @@ def test_csv_and_ical_exports_reimport_to_the_same_instants(congress: Show) -> N
     via_ical = parse_ical(show_to_ical(congress).encode(), "out.ics", ImportOptions()).show
     assert by_source(via_ical) == by_source(congress)
     assert via_ical.timezone == congress.timezone
+    assert _sessions_by_source(via_ical) == _sessions_by_source(congress)
     segment = find_segment(congress, next(iter_segments(congress)).id)
     assert segment is not None
 

@@ -15,7 +15,8 @@ from console.obs.endpoint import ObsEndpoint
 from console.obs.errors import ObsRequestFailed, ObsRequestTimeout
 from console.obs.mirror import ObsMirror
 from console.obs.private_obs import PrivateObs
-from tests.helpers.loops import LoopRunner
+from tests.helpers.fake_websocket import StrangeWebsocketServer
+from tests.helpers.loops import LoopRunner, until
 from tests.helpers.obs import bare_client, ensure_scenes
 
 pytestmark = pytest.mark.obs
@@ -230,3 +231,23 @@ def test_stop_always_ends_the_supervisor(aio: LoopRunner) -> None:
             assert connection.state is S.DISCONNECTED
 
     aio.run(scenario(), timeout_s=120)
+
+
+STRANGE_HELLOS = [b"[1, 2]", b'"hello"', b'{"op": 7, "d": {}}',
+                  b'{"op": 0, "d": {"authentication": "x"}}']
+
+
+@pytest.mark.parametrize("hello", STRANGE_HELLOS)
+def test_a_server_that_is_not_obs_is_retried_not_fatal(aio: LoopRunner, hello: bytes) -> None:
+    """Whatever listens on the port, the connection keeps trying and says why."""
+    with StrangeWebsocketServer(hello) as server:
+        connection = ObsConnection(ObsEndpoint("127.0.0.1", server.port), "pw")
+
+        async def scenario() -> None:
+            connection.start()
+            await until(lambda: connection.last_error is not None, 10, "an error noted")
+            assert connection.state is S.CONNECTING  # still trying, not given up
+            await connection.stop()
+
+        aio.run(scenario())
+    assert "does not speak obs-websocket 5" in (connection.last_error or "")
