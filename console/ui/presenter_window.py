@@ -83,8 +83,12 @@ class CountdownLabel(QLabel):
     """The figures, their ink centred in the label whatever the font's ascent and
     descent, and the baseline kept still as the digits change."""
 
+    fitted: QFont | None = None  # what the window fitted; the app's style sheet has its own
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
-        font = self.font()
+        # The fitted font, not self.font(): the application's style sheet sets a font size
+        # on every widget, which would shrink the figures to body text.
+        font = self.fitted or self.font()
         ink = figures_ink(font)
         left = (self.width() - QFontMetricsF(font).horizontalAdvance(self.text())) / 2
         baseline = (self.height() - ink.height()) / 2 - ink.top()
@@ -101,8 +105,10 @@ class MessageLabel(QLabel):
     """The message in centred lines, broken inside a word only when it is wider than
     the window (a long link), so no line ever runs off the screen."""
 
+    fitted: QFont | None = None  # as for the countdown: the style sheet's font is not it
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
-        layout = wrapped_layout(self.text(), self.font(), self.width())
+        layout = wrapped_layout(self.text(), self.fitted or self.font(), self.width())
         top = (self.height() - layout.boundingRect().height()) / 2
         painter = QPainter(self)
         try:
@@ -218,6 +224,7 @@ class PresenterWindow(QWidget):
         area = self.rect().marginsRemoved(QMargins(margin, margin, margin, margin))
         figures = fit_figures(self.countdown.text(), _bold(_FIGURE_FAMILIES), area.width(),
                               FIGURES_SHARE * height)
+        self.countdown.fitted = figures
         if self.countdown.font() != figures:
             self.countdown.setFont(figures)
         message_height = self._fit_message(area, figures_ink(figures).height())
@@ -237,6 +244,7 @@ class PresenterWindow(QWidget):
         largest = round(_MESSAGE_LARGEST_SHARE * height)
         font = fit_wrapped(text, _bold(_TEXT_FAMILIES), area.width(), room,
                            largest_px=largest, smallest_px=_MESSAGE_SMALLEST_PX)
+        self.message.fitted = font
         if self.message.font() != font:
             self.message.setFont(font)
         needed = wrapped_height(text, font, area.width())

@@ -23,8 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QDockWidget, QPushButton, QTreeView, QWidget
+from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QPushButton,
+    QTreeView,
+    QWidget,
+)
 
 from console import logs, paths
 from console.app import AppOptions, ConsoleApp, run_gui
@@ -42,8 +49,24 @@ WATCHED = ("takeNextButton", "takeStatus", "takeButton", "sceneTakeStatus", "clo
 
 def geometry(widget: QWidget) -> dict[str, Any]:
     top_left = widget.mapToGlobal(widget.rect().topLeft())
+    text = widget.text() if isinstance(widget, QLabel | QPushButton) else None
     return {"x": top_left.x(), "y": top_left.y(), "width": widget.width(),
-            "height": widget.height(), "visible": widget.isVisible()}
+            "height": widget.height(), "visible": widget.isVisible(),
+            "tone": widget.property("tone"), "text": text}
+
+
+def countdown_ink(console: ConsoleApp, image: QImage) -> list[int] | None:
+    """Top and bottom of the presenter countdown's ink on screen, as pixels show it (not
+    what the code meant to paint): rows with anything brighter than the black ground."""
+    window = console.presenter.window
+    if window is None:
+        return None
+    label = window.countdown
+    origin = label.mapToGlobal(label.rect().topLeft())
+    rows = [y for y in range(origin.y(), origin.y() + label.height())
+            if any(image.pixelColor(x, y).lightness() > 128
+                   for x in range(origin.x(), origin.x() + label.width(), 2))]
+    return [rows[0], rows[-1]] if rows else [0, -1]
 
 
 def rundown_columns(console: ConsoleApp) -> dict[str, Any]:
@@ -90,7 +113,8 @@ async def photograph(console: ConsoleApp, state: str, out: Path, schedule: Path)
     try:
         await bring_into(console, state, schedule)
         screen = QGuiApplication.primaryScreen()
-        screen.grabWindow(0).save(str(out))
+        picture = screen.grabWindow(0)
+        picture.save(str(out))
         area = screen.availableGeometry()
         widgets = {}
         for window in QApplication.topLevelWidgets():
@@ -105,6 +129,7 @@ async def photograph(console: ConsoleApp, state: str, out: Path, schedule: Path)
                                      "min_height": dock.minimumSizeHint().height()}
                  for dock in console.window.findChildren(QDockWidget)}
         print(json.dumps({
+            "countdown_ink": countdown_ink(console, picture.toImage()),
             "rundown": rundown_columns(console),
             "hold_latched": console.now_next.findChild(QPushButton, "holdButton").isChecked(),
             "screen": [area.x(), area.y(), area.width(), area.height()],

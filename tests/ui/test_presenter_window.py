@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QImage
 
 from console.models.timing_results import TimerPhase
 from console.ui.presenter_window import PresenterWindow
-from console.ui.theme import COLOURS
+from console.ui.theme import COLOURS, apply_theme
 
 # What the README promises: the figures at least this share of the window's height.
 FIGURES_AT_LEAST = 0.40
@@ -290,3 +290,23 @@ def test_blackout_stays_black_whatever_is_sent(shown: PresenterWindow, size: QSi
     assert colours == {"#000000"}
     assert shown.countdown.isHidden()
     assert shown.message.isHidden()
+
+
+def test_the_figures_fill_the_window_under_the_apps_style_sheet(qtbot: Any, qapp: Any) -> None:
+    # The style sheet gives every widget a body-text font size; the figures must not take it.
+    style, palette, sheet = qapp.style().name(), qapp.palette(), qapp.styleSheet()
+    apply_theme(qapp)
+    try:
+        presenter = PresenterWindow()
+        qtbot.addWidget(presenter)
+        presenter.resize(QSize(1280, 800))
+        presenter.show()
+        qtbot.waitExposed(presenter)
+        presenter.show_message(LONG_MESSAGE)
+        presenter.show_timing(125.4, "warning")
+        figures = _painted(presenter, COLOURS["warning"])
+        assert figures.height() >= FIGURES_AT_LEAST * 800
+    finally:
+        qapp.setStyleSheet(sheet)
+        qapp.setPalette(palette)
+        qapp.setStyle(style)
