@@ -71,7 +71,7 @@ WIDTH_CAPS = {COL_SPEAKERS: 220, COL_SCENE: 140}
 SHRINK_FIRST = (COL_SPEAKERS, COL_SCENE)
 SHRINK_FLOOR = 80
 COLUMN_PAD = 16
-PLANNED_SAMPLE = "00:00 ▲"
+PLANNED_SAMPLE = "00:00 ▲ "  # (a trailing space: the bold live row is wider)
 
 GO_LIVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 INSERT_KEYS = ("Insert", "Ctrl+I")
@@ -234,7 +234,7 @@ class RundownPanel(QWidget):
                 # The day and session rows span this column: measure the segment rows' own
                 # figures, indented as deep as they are, not the headings.
                 # (depth 2, plus the root's own decoration: three indentations)
-                width = self._text_width(PLANNED_SAMPLE, bold=True) + 3 * self.tree.indentation()
+                width = self._text_width(PLANNED_SAMPLE, bold=True) + 4 * self.tree.indentation()
             else:
                 width = self.tree.sizeHintForColumn(column)
             header = self._text_width(str(self.model.headerData(
