@@ -3,7 +3,7 @@
 Both re-import to the same instants: CSV writes each start with its UTC offset
 and the show day in ``date``; iCalendar writes UTC times plus ``X-WR-TIMEZONE``.
 Both carry the session of each segment (CSV ``session``, iCalendar
-``X-CONFERENCE-CONSOLE-SESSION``).
+``X-CONFERENCE-CONSOLE-SESSION``) and its show day (``X-CONFERENCE-CONSOLE-DAY``).
 CSV cells a spreadsheet would run as formulas are written as text (see
 :mod:`console.formats.csv_formulas`).
 """
@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from console.formats.csv_formulas import neutralise
 from console.formats.csv_lists import join_entries
-from console.formats.ical import SESSION_PROPERTY
+from console.formats.ical import DAY_PROPERTY, SESSION_PROPERTY
 from console.models.show import Show
 
 CSV_COLUMNS = ("id", "title", "kind", "room", "date", "start", "duration", "speakers",
@@ -101,6 +101,7 @@ def show_to_ical(show: Show, now: datetime | None = None) -> str:
                         f"LOCATION:{_escape(stage.name)}",
                         f"CATEGORIES:{segment.kind.value}",
                         f"{SESSION_PROPERTY}:{_escape(session.title)}",
+                        f"{DAY_PROPERTY}:{day.date.isoformat()}",
                     ]
                     if description:
                         lines.append(f"DESCRIPTION:{_escape(description)}")

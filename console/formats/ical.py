@@ -12,7 +12,9 @@ times, events without ``LOCATION`` (they go to the stage "Main stage").
   ``UID`` (+ ``RECURRENCE-ID``) the source id, ``CATEGORIES`` the kind.
 * The session: ``X-CONFERENCE-CONSOLE-SESSION``, which ``export-show`` writes;
   consecutive events of a room and day with the same value form one session.
-  Without it, sessions split at gaps over 30 minutes.
+  Without it, sessions split at gaps over 30 minutes. The show day:
+  ``X-CONFERENCE-CONSOLE-DAY`` (also written by ``export-show``); without it, an
+  event before 06:00 belongs to the previous day.
 * Speakers: ``Speaker: A`` / ``Speakers: A, B`` lines in ``DESCRIPTION``;
   otherwise a trailing ``(talk by A)`` / ``(by A and B)`` in ``SUMMARY``, which is
   then cut from the title.
@@ -53,6 +55,7 @@ from console.formats.utf8 import BOM, not_utf8, place_of_byte
 from console.models.limits import (
     MAX_NAME,
     MAX_TITLE,
+    check_day,
     check_duration,
     check_duration_seconds,
     check_text,
@@ -62,6 +65,9 @@ FORMAT = "ical"
 # No standard property names a conference session; a private one (RFC 5545, 3.8.8.2)
 # is kept by calendar programs and ignored by those that do not know it.
 SESSION_PROPERTY = "X-CONFERENCE-CONSOLE-SESSION"
+# The show day an event belongs to (YYYY-MM-DD), which ``export-show`` writes: without
+# it, an event before 06:00 would be put on the previous day.
+DAY_PROPERTY = "X-CONFERENCE-CONSOLE-DAY"
 
 
 @dataclass
@@ -362,7 +368,18 @@ class _Reader:
             kind=kind_from_type(categories.split(",")[0] if categories else None),
             speakers=speakers_named(speakers), language=self.language(summary_prop),
             session=self.checked_text(component.get(SESSION_PROPERTY), MAX_TITLE) or None,
+            day=self.show_day(component.get(DAY_PROPERTY)),
         )
+
+    def show_day(self, prop: Prop | None) -> date | None:
+        if prop is None:
+            return None
+        try:
+            day = date.fromisoformat(self.text(prop).strip())
+        except ValueError:
+            self.fail(prop, "must be a date like 2026-12-05")
+        with self.at(prop):
+            return check_day(day, prop.name)
 
     def uid(self, component: Component) -> str:
         """``UID``, with ``RECURRENCE-ID`` for one changed occurrence of a repeat."""

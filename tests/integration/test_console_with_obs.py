@@ -16,13 +16,14 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QListView, QPushButton
+from PySide6.QtWidgets import QLabel, QListView, QPushButton
 
 from console import logs
 from console.app import AppOptions, ConsoleApp
 from console.models.asrun import AsRunKind
 from console.models.obs_state import ConnectionState
 from console.obs.private_obs import PrivateObs
+from console.services.show_import import import_demo
 from console.store.asrun import read_asrun
 from console.ui.theme import apply_theme
 from tests.helpers.loops import LoopRunner, until
@@ -265,5 +266,30 @@ def test_refused_password_asks_once_and_reconnects_with_the_typed_one(
             prompts[0].accept()
             await synced(console)
             assert console.connection.state is ConnectionState.CONNECTED
+
+    qloop.run(scenario())
+
+
+def test_health_says_unknown_everywhere_once_obs_is_gone(
+    qloop: LoopRunner, own_obs: PrivateObs, tmp_path: Path
+) -> None:
+    import_demo(tmp_path / "health.sqlite")
+
+    async def scenario() -> None:
+        async with running_console(tmp_path, own_obs, name="health") as console:
+            await synced(console)
+            preflight = console.preflight.findChild(QLabel, "preflightSummary")
+            checklist = console.now_next.checklist
+            await until(lambda: "unknown" not in preflight.text()
+                        and "not checked" not in preflight.text(), 10, "preflight checked")
+            await until(lambda: "exists in OBS" in checklist.text(), 10, "readiness checked")
+            own_obs.kill()
+            await until(lambda: preflight.text() == "unknown: OBS is not connected"
+                        and checklist.text().startswith("✘ unknown: OBS is not connected"),
+                        5, "both say unknown")
+            # Never a panel saying all is well beside one saying OBS is gone.
+            assert not console.mirror.snapshot.connected
+            assert console.window.obs_panel.findChild(
+                QLabel, "connectionState").text() != "CONNECTED"
 
     qloop.run(scenario())
