@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from console.app import AppOptions, ConsoleApp
 from console.obs.private_obs import PrivateObs
@@ -82,14 +82,25 @@ def test_now_next_panel_takes_holds_and_adds_time(
             first = console.runner.next_segment()
             assert first is not None
             assert first.speakers[0].name in panel.next_label.text()
+            assert panel.next_label.text().startswith(first.title)  # every kind has a title
             await until(lambda: "Scene 'Opening' exists" in panel.checklist.text(), 10,
                         "readiness checked")
             qtbot.mouseClick(panel.take_button, Qt.MouseButton.LeftButton)
             await until(lambda: console.runner.live.live is not None, 10, "segment live")
             await until(lambda: other.send("GetCurrentProgramScene", raw=True)
                         ["currentProgramSceneName"] == "Opening", 5, "OBS program")
-            panel.findChild(QPushButton, "holdButton").click()
+            hold = panel.findChild(QPushButton, "holdButton")
+            hold.click()
             await until(lambda: console.runner.live.on_hold, 5, "on hold")
+            await until(hold.isChecked, 5, "the Hold button latched")
+            assert panel.remaining.property("tone") == "hold"
+            assert panel.remaining.text().startswith("HOLD")
+            clock = console.window.findChild(QWidget, "clockPanel")
+            assert "HOLD" in clock.remaining.text()
+            assert clock.remaining.property("tone") == "hold"
+            hold.click()  # released: unlatched, the timer's own colour again
+            await until(lambda: not hold.isChecked(), 5, "the Hold button released")
+            assert not console.runner.live.on_hold
             panel.findChild(QPushButton, "addMinuteButton").click()
             await until(lambda: console.runner.live.live.added_s == 60, 5, "minute added")
             panel.message_edit.setText("wrap up")

@@ -26,6 +26,7 @@ from console.ui.rundown_model import (
     COL_DURATION,
     COL_PLANNED,
     COL_PROJECTED,
+    COL_SPEAKERS,
     COL_STATUS,
     STATUS_ROLE,
     RundownModel,
@@ -441,3 +442,21 @@ def test_deleting_a_session_asks_first_naming_its_segments(qtbot, rig, qloop):
     qloop.run(undo())
     assert set(SESSION_TWO) <= segment_ids(rig.saved_show())
     assert rig.runner.show == before
+
+
+def test_right_to_left_names_start_at_the_cells_right_edge(rig) -> None:
+    # Right-aligned, an elided Arabic or Urdu name keeps its beginning and loses its end.
+    model = rig.panel.model
+    rtl = ltr = None
+    for segment in rig.runner.segments():
+        if segment.speakers and segment.speakers[0].language in ("ar", "ur"):
+            rtl = rtl or segment.id
+        elif segment.speakers:
+            ltr = ltr or segment.id
+    assert rtl is not None
+    assert ltr is not None
+    align = Qt.ItemDataRole.TextAlignmentRole
+    right = model.index_of_segment(rtl, COL_SPEAKERS).data(align)
+    left = model.index_of_segment(ltr, COL_SPEAKERS).data(align)
+    assert Qt.AlignmentFlag(right) & Qt.AlignmentFlag.AlignRight
+    assert Qt.AlignmentFlag(left) & Qt.AlignmentFlag.AlignLeft
