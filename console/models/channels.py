@@ -37,9 +37,18 @@ class ChannelConfig:
     pivot: str | None = None  # the booth whose interpretation it relays otherwise
 
 
+class ReadinessPolicy(enum.StrEnum):
+    """What a take does when a channel that will be on air is not ready or has no sound."""
+
+    WARN = "warn"  # take, and say which channels are not ready
+    REQUIRE = "require"  # refuse unless the operator confirms an override
+
+
 @dataclass(frozen=True)
 class ChannelPlan:
     channels: tuple[ChannelConfig, ...] = ()
+    silent_after_s: float = 5.0  # silence on air longer than this raises the alarm
+    readiness: ReadinessPolicy = ReadinessPolicy.WARN
 
     def channel(self, language: str) -> ChannelConfig | None:
         return next((c for c in self.channels if c.language == language), None)

@@ -158,8 +158,19 @@ def _schema_v3(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+def _schema_v4(db: sqlite_utils.Database) -> None:
+    """The show's interpretation channels and how strictly a take checks them."""
+    db.execute(
+        """CREATE TABLE channel_plan (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            plan TEXT NOT NULL CHECK (json_valid(plan)),
+            saved_at TEXT NOT NULL
+        )"""
+    )
+
+
 # Append only; never edit a migration that has shipped. Version n = MIGRATIONS[n - 1].
-MIGRATIONS: tuple[Migration, ...] = (_schema_v1, _schema_v2, _schema_v3)
+MIGRATIONS: tuple[Migration, ...] = (_schema_v1, _schema_v2, _schema_v3, _schema_v4)
 
 
 def database_file(db: sqlite_utils.Database) -> str:
