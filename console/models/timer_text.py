@@ -47,3 +47,16 @@ def _clock_figures(seconds: int) -> str:
     if hours:
         return f"{hours}:{minutes:02d}:{secs:02d}"
     return f"{minutes}:{secs:02d}"
+
+
+def age_text(seconds: float | None) -> str:
+    """How long ago something was said, short enough for a table cell ("12 s",
+    "3 min", "1 h 05"); "never" when it never was."""
+    if seconds is None or not math.isfinite(seconds):
+        return "never"
+    whole = max(0, int(seconds))
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min"
+    return f"{whole // 3600} h {whole % 3600 // 60:02d}"

@@ -13,6 +13,12 @@ already free, its lower third. A take OBS refuses stops before anything is
 recorded; a lower third that fails (OBS, disk, renderer) never undoes or hides a
 take that is on air: it is reported and logged as a ``lower_third`` row.
 
+Before a take, the interpretation channels that will be on air with the segment are
+checked (a booth not ready, an input missing in OBS). The show's plan says what that
+does: ``warn`` takes and says which channels; ``require`` refuses
+(:class:`ChannelsNotReady`) until the operator confirms an override, which is logged.
+Rehearsal takes only warn: nothing is on air.
+
 Signals (psygnal, on the event loop's thread):
     message_changed(str): the stage manager's message to the presenter.
     problem(str): something went wrong that did not stop the take (the lower third).
@@ -21,11 +27,13 @@ Signals (psygnal, on the event loop's thread):
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from psygnal import Signal
 
 from console.models.asrun import AsRunKind
+from console.models.channels import ReadinessPolicy
+from console.models.errors import OperatorError
 from console.models.limits import MAX_MESSAGE, check_text
 from console.models.show import Segment
 from console.models.timing import LiveTiming
@@ -40,6 +48,25 @@ from console.services.switcher import SceneSwitcher, TakeConfirmation
 log = logging.getLogger(__name__)
 
 
+class ChannelGate(Protocol):
+    """What the take asks the interpretation desk."""
+
+    @property
+    def readiness(self) -> ReadinessPolicy: ...
+
+    def take_warnings(self, segment: Segment) -> list[str]: ...
+
+
+class ChannelsNotReady(OperatorError):
+    """The show requires ready channels and some are not: confirm an override to take."""
+
+    def __init__(self, segment: Segment, warnings: list[str]) -> None:
+        super().__init__(f"channels not ready for {segment.title!r}: " + "; ".join(warnings)
+                         + ". Take anyway with an override")
+        self.segment = segment
+        self.warnings = warnings
+
+
 class HandoffService:
     """Take, back, skip, hold, add time and messages, for the window and the control API."""
 
@@ -48,8 +75,10 @@ class HandoffService:
 
     def __init__(self, runner: ShowRunner, switcher: SceneSwitcher, mirror: ObsMirror,
                  clock: StageClock, *, lower_thirds: LowerThirdOutput | None,
-                 asrun: AsRunLog, role: StageRole | None = None) -> None:
+                 asrun: AsRunLog, role: StageRole | None = None,
+                 channels: ChannelGate | None = None) -> None:
         self._runner = runner
+        self._channels = channels
         self._switcher = switcher
         self._mirror = mirror
         self._clock = clock
@@ -69,13 +98,16 @@ class HandoffService:
 
     # -- the take -------------------------------------------------------------------
 
-    async def take(self, segment_id: str | None = None) -> dict[str, Any]:
-        """Take the next segment (or ``segment_id``, out of order)."""
+    async def take(self, segment_id: str | None = None, *,
+                   override: bool = False) -> dict[str, Any]:
+        """Take the next segment (or ``segment_id``, out of order); ``override`` takes it
+        even though the show requires ready channels and some are not."""
         async with self._switcher.exclusive("the next segment") as slot:
             segment = self._choose(segment_id)
             slot.describe(repr(segment.title))
             scene = segment.scene
             rehearsal = self._runner.rehearsal
+            warnings = self._check_channels(segment, rehearsal, override)
             confirmation: TakeConfirmation | None = None
             if scene and rehearsal:
                 confirmation = await slot.preview_only(scene)
@@ -90,10 +122,31 @@ class HandoffService:
                                   "rehearsal": rehearsal}
         if confirmation is not None:
             answer["actual"] = confirmation.at.isoformat()
+        if warnings:
+            answer["channel_warnings"] = warnings
+            self._report_channels(segment, warnings, override)
         error = await self._show_lower_third(segment, scene)
         if error:
             answer["lower_third_error"] = error
         return answer
+
+    def _check_channels(self, segment: Segment, rehearsal: bool, override: bool) -> list[str]:
+        if self._channels is None:
+            return []
+        warnings = self._channels.take_warnings(segment)
+        required = self._channels.readiness is ReadinessPolicy.REQUIRE and not rehearsal
+        if warnings and required and not override:
+            raise ChannelsNotReady(segment, warnings)
+        return warnings
+
+    def _report_channels(self, segment: Segment, warnings: list[str], override: bool) -> None:
+        event = "take_override" if override else "take_warning"
+        self._asrun.record(AsRunKind.INTERPRETER, segment=segment, event=event,
+                           warnings=warnings)
+        log.info("take with channels not ready", extra={"segment_id": segment.id,
+                                                        "override": override})
+        verb = "Taken with an override" if override else "Taken"
+        self.problem.emit(f"{verb}; channels not ready: " + "; ".join(warnings))
 
     def _choose(self, segment_id: str | None) -> Segment:
         if segment_id is None:

@@ -37,6 +37,7 @@ from console.models.channels import (
     ChannelMode,
     ChannelPlan,
     ChannelRole,
+    ReadinessPolicy,
     channel_modes,
 )
 from console.models.meters import FLOOR_DB, MeterReading, Signal, SignalState, follow
@@ -136,14 +137,25 @@ class InterpretationDesk:
         return self._views
 
     def levels(self) -> dict[str, tuple[float, float]]:
-        """Each channel's level and held peak in dBFS, as of the newest look."""
-        return {language: (signal.level_db, signal.peak_hold_db)
-                for language, signal in self._signals.items()}
+        """Each channel's level and held peak in dBFS from the newest meter frame: the
+        window reads this on its own timer, more often than the desk looks."""
+        readings = self._read_meters() or {}
+        levels = {}
+        for channel in self.plan.channels:
+            reading = readings.get(channel.input)
+            held = self._signals[channel.language].peak_hold_db
+            levels[channel.language] = (reading.level_db, max(held, reading.peak_db)) \
+                if reading is not None else (FLOOR_DB, FLOOR_DB)
+        return levels
 
     def view(self, language: str) -> ChannelView | None:
         return next((v for v in self._views if v.language == language), None)
 
     # -- readiness for a take ---------------------------------------------------------
+
+    @property
+    def readiness(self) -> ReadinessPolicy:
+        return self.plan.readiness
 
     def take_warnings(self, segment: Segment) -> list[str]:
         """What is wrong with the channels that go on air with ``segment``, in words."""
@@ -156,6 +168,8 @@ class InterpretationDesk:
                 continue
             if view.signal is SignalState.NO_INPUT:
                 warnings.append(f"{channel.language}: no input in OBS ({channel.input})")
+            elif view.signal is SignalState.SILENT:
+                warnings.append(f"{channel.language}: silent")
             if not channel.floor and view.ready is not True:
                 warnings.append(f"{channel.language}: the booth is not ready")
             if role.mode is ChannelMode.NO_SOURCE:

@@ -2,7 +2,10 @@
 
 A view: timing comes from the stage clock, readiness from the readiness monitor,
 the take-in-flight state from the switcher; actions go to the handoff service.
-A take that is refused says why under the TAKE NEXT button, in plain words.
+A take that is refused says why under the TAKE NEXT button, in plain words. When
+the show requires ready interpretation channels and some are not, the panel asks
+whether to take anyway (Cancel is the default); yes takes that same segment with an
+override, which the handoff service logs.
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ from console.models.lower_third import LowerThird
 from console.models.show import Segment
 from console.models.timer_text import time_left_text
 from console.models.timing import LiveTiming, StageTiming, TimerPhase
-from console.services.handoff import HandoffService
+from console.services.handoff import ChannelsNotReady, HandoffService
 from console.services.readiness import Check, ReadinessMonitor
 from console.services.show_runner import ShowRunner
 from console.services.stage_clock import StageClock
 from console.services.switcher import SceneSwitcher
 from console.ui import shortcuts
+from console.ui.confirm import confirm
 from console.ui.lower_third_preview import LowerThirdPreview
 from console.ui.subscription import subscribe
 from console.ui.tasks import run_task
@@ -164,8 +168,20 @@ class NowNextPanel(QWidget):
     # -- actions ------------------------------------------------------------------
 
     def take(self) -> None:
-        run_task(self._handoff.take(), description="Take the next segment",
+        run_task(self._take(), description="Take the next segment",
                  on_error=self._take_refused)
+
+    async def _take(self) -> None:
+        try:
+            await self._handoff.take()
+        except ChannelsNotReady as refusal:
+            segment = refusal.segment
+            if not await confirm(self, "Channels not ready",
+                                 f"Interpretation channels are not ready for "
+                                 f"{segment.title!r}.", action="Take anyway",
+                                 details="\n".join(refusal.warnings)):
+                raise
+            await self._handoff.take(segment.id, override=True)
 
     def back(self) -> None:
         self._run(self._handoff.back(), "Back")

@@ -1,0 +1,238 @@
+"""The stage manager's language matrix: every interpretation channel at a glance.
+
+One block per channel: the language, its meter (level and held peak), its signal
+(present, clipping, silent, no input), the booth's readiness and how old that is,
+what the booth does for the speaker on the floor (floor, direct, relay from a pivot),
+whether the channel is on air, and the booth's own calls (need relay, no floor
+sound, a handover). The stage manager can override a booth's readiness (the booth
+is on the phone, its console is down); the override is logged as one.
+
+Meters are read from the desk on this panel's own timer, never through a signal per
+frame; everything else follows the desk's ``changed``.
+
+Signals:
+    failed(str): an override could not be sent, in words for the status line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QMenu,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.models.booth import HandoverState
+from console.models.channels import ChannelMode
+from console.models.meters import SignalState
+from console.models.timer_text import age_text
+from console.services.interpretation import ChannelView, InterpretationDesk
+from console.ui import tasks
+from console.ui.level_meter import LevelMeter
+from console.ui.subscription import subscribe
+from console.ui.theme import Tone, set_tone
+
+METER_MS = 50  # OBS sends meters every 50 ms: faster is wasted, slower looks sluggish
+AGES_MS = 1000
+
+Override = Callable[[str, bool], Coroutine[Any, Any, object]]
+
+SIGNAL_TONES = {
+    SignalState.UNKNOWN: Tone.NEUTRAL, SignalState.NO_INPUT: Tone.ALARM,
+    SignalState.SILENT: Tone.ALARM, SignalState.PRESENT: Tone.OK,
+    SignalState.CLIPPING: Tone.WARNING,
+}
+
+
+def signal_tone(view: ChannelView) -> Tone:
+    if view.signal.alarming and not view.on_air:
+        return Tone.WARNING  # worth a look, but nobody hears it yet
+    return SIGNAL_TONES[view.signal]
+
+
+def readiness_words(view: ChannelView) -> tuple[str, Tone]:
+    if view.floor:
+        return "FLOOR", Tone.NEUTRAL
+    if view.ready is None:
+        return "NO BOOTH", Tone.WARNING
+    return ("READY", Tone.OK) if view.ready else ("NOT READY", Tone.ALARM)
+
+
+def mode_words(view: ChannelView) -> str:
+    if view.floor:
+        return "room sound"
+    if view.mode is ChannelMode.RELAY:
+        return f"relay from {view.relay_from}"
+    if view.mode is ChannelMode.FLOOR:
+        return "floor serves it"
+    return view.mode.value
+
+
+def detail_words(view: ChannelView, now: datetime) -> str:
+    """The second line of a channel: what the booth does and says, and since when."""
+    parts = [mode_words(view)]
+    if view.interpreter:
+        parts.append(view.interpreter)
+    if view.ready_since is not None:
+        parts.append(f"said {age_text((now - view.ready_since).total_seconds())} ago")
+    if view.override_by:
+        parts.append(f"override by {view.override_by}")
+    if view.need_relay:
+        parts.append("NEEDS RELAY")
+    if view.no_floor_sound:
+        parts.append("NO FLOOR SOUND")
+    if view.handover is HandoverState.REQUESTED:
+        parts.append("handover asked")
+    return " · ".join(parts)
+
+
+class ChannelRow:
+    """The widgets of one channel, in two lines of the panel's grid."""
+
+    def __init__(self, grid: QGridLayout, line: int, language: str,
+                 override: Callable[[str, bool], None] | None) -> None:
+        self.language = QLabel(language.upper())
+        self.language.setObjectName(f"channel_{language}_language")
+        self.language.setProperty("channelLanguage", True)
+        self.meter = LevelMeter()
+        self.meter.setObjectName(f"channel_{language}_meter")
+        self.signal = _badge(f"channel_{language}_signal")
+        self.ready = _badge(f"channel_{language}_ready")
+        self.detail = QLabel()
+        self.detail.setObjectName(f"channel_{language}_detail")
+        self.detail.setProperty("caption", True)
+        self.on_air = _badge(f"channel_{language}_onAir")
+        set_tone(self.on_air, Tone.PROGRAM)
+        grid.addWidget(self.language, line, 0)
+        grid.addWidget(self.meter, line, 1)
+        grid.addWidget(self.signal, line, 2)
+        grid.addWidget(self.ready, line, 3)
+        grid.addWidget(self.detail, line + 1, 1, 1, 2)
+        grid.addWidget(self.on_air, line + 1, 3)
+        if override is not None:
+            grid.addWidget(_override_button(language, override), line, 4)
+
+    def show(self, view: ChannelView, now: datetime) -> None:
+        set_tone(self.language, Tone.ALARM if view.alarm else Tone.NEUTRAL)
+        self.signal.setText(view.signal.value.upper())
+        set_tone(self.signal, signal_tone(view))
+        words, tone = readiness_words(view)
+        self.ready.setText(words)
+        set_tone(self.ready, tone)
+        self.on_air.setText("ON AIR" if view.on_air else "")
+        self.on_air.setVisible(view.on_air)
+        self.show_age(view, now)
+
+    def show_age(self, view: ChannelView, now: datetime) -> None:
+        self.detail.setText(detail_words(view, now))
+        self.detail.setToolTip(f"{view.obs}: {view.input}")
+
+
+def _badge(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setProperty("badge", True)
+    return label
+
+
+def _override_button(language: str, override: Callable[[str, bool], None]) -> QToolButton:
+    button = QToolButton()
+    button.setObjectName(f"channel_{language}_override")
+    button.setText("…")
+    button.setToolTip(f"Override the {language} booth's readiness")
+    button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+    menu = QMenu(button)
+    menu.addAction(f"Mark {language} ready (override)", lambda: override(language, True))
+    menu.addAction(f"Mark {language} not ready (override)", lambda: override(language, False))
+    button.setMenu(menu)
+    return button
+
+
+class ChannelsPanel(QWidget):
+    """The language matrix; see the module docstring."""
+
+    failed = Signal(str)
+
+    def __init__(self, desk: InterpretationDesk, now: Callable[[], datetime],
+                 override: Override | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("channelsPanel")
+        self._desk = desk
+        self._now = now
+        self._override = override
+        self.rows: dict[str, ChannelRow] = {}
+        self._build()
+        subscribe(self, desk.changed, self._show)
+        self._show(desk.views)
+        self._meters = _timer(self, METER_MS, self.show_levels)
+        self._ages = _timer(self, AGES_MS, self._show_ages)
+
+    def _build(self) -> None:
+        grid_holder = QFrame()
+        grid = QGridLayout(grid_holder)
+        grid.setContentsMargins(4, 4, 4, 4)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(2)
+        grid.setColumnStretch(1, 1)
+        for index, channel in enumerate(self._desk.plan.channels):
+            override = None if channel.floor or self._override is None else self._ask_override
+            self.rows[channel.language] = ChannelRow(grid, index * 2, channel.language,
+                                                     override)
+        self.empty = QLabel("No interpretation channels: the show has one language.")
+        self.empty.setProperty("caption", True)
+        self.empty.setWordWrap(True)
+        self.empty.setVisible(not self.rows)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(grid_holder)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.empty)
+        layout.addWidget(scroll, 1)
+
+    def show_levels(self) -> None:
+        """Paint the newest levels (the panel's timer calls this every 50 ms)."""
+        for language, (level, peak) in self._desk.levels().items():
+            row = self.rows.get(language)
+            if row is not None:
+                row.meter.set_levels(level, peak)
+
+    def _show(self, views: tuple[ChannelView, ...]) -> None:
+        now = self._now()
+        for view in views:
+            row = self.rows.get(view.language)
+            if row is not None:
+                row.show(view, now)
+
+    def _show_ages(self) -> None:
+        now = self._now()
+        for view in self._desk.views:
+            row = self.rows.get(view.language)
+            if row is not None:
+                row.show_age(view, now)
+
+    def _ask_override(self, language: str, ready: bool) -> None:
+        assert self._override is not None
+        state = "ready" if ready else "not ready"
+        tasks.run_task(self._override(language, ready),
+                       description=f"Mark the {language} booth {state}",
+                       on_error=self.failed.emit)
+
+
+def _timer(owner: QWidget, interval_ms: int, slot: Callable[[], None]) -> QTimer:
+    timer = QTimer(owner)
+    timer.setInterval(interval_ms)
+    timer.timeout.connect(slot)
+    timer.start()
+    return timer
