@@ -50,7 +50,9 @@ log = logging.getLogger(__name__)
 
 POLL_S = 0.1
 Monotonic = Callable[[], float]
-MeterReader = Callable[[], Mapping[str, MeterReading] | None]  # None: OBS not connected
+# The newest meter readings of one OBS connection (by its name), by input name; None
+# while that OBS is not connected.
+MeterReader = Callable[[str], Mapping[str, MeterReading] | None]
 
 
 class BoothSource(Protocol):
@@ -139,10 +141,10 @@ class InterpretationDesk:
     def levels(self) -> dict[str, tuple[float, float]]:
         """Each channel's level and held peak in dBFS from the newest meter frame: the
         window reads this on its own timer, more often than the desk looks."""
-        readings = self._read_meters() or {}
+        frames = self._frames()
         levels = {}
         for channel in self.plan.channels:
-            reading = readings.get(channel.input)
+            reading = (frames[channel.obs] or {}).get(channel.input)
             held = self._signals[channel.language].peak_hold_db
             levels[channel.language] = (reading.level_db, max(held, reading.peak_db)) \
                 if reading is not None else (FLOOR_DB, FLOOR_DB)
@@ -189,15 +191,18 @@ class InterpretationDesk:
     def poll(self) -> None:
         """One look at the meters and the booths; announce what changed."""
         now = self._monotonic()
-        readings = self._read_meters()
+        frames = self._frames()
         roles = channel_modes(self.plan, self._speaker_language(), self._floor_language)
-        views = tuple(self._follow(channel, readings, roles[channel.language], now)
+        views = tuple(self._follow(channel, frames[channel.obs], roles[channel.language], now)
                       for channel in self.plan.channels)
         self._record_outages(views)
         if _without_levels(views) != _without_levels(self._views):
             self._views = views
             self.changed.emit(views)
         self._views = views
+
+    def _frames(self) -> dict[str, Mapping[str, MeterReading] | None]:
+        return {obs: self._read_meters(obs) for obs in self.plan.obs_names}
 
     def _follow(self, channel: ChannelConfig, readings: Mapping[str, MeterReading] | None,
                 role: ChannelRole, now: float) -> ChannelView:

@@ -82,7 +82,7 @@ class Rig:
         self.booths = Booths()
         self.seconds = Seconds()
         self.desk = InterpretationDesk(self.plan, show.floor_language, stage.runner,
-                                       stage.asrun, read_meters=lambda: self.meters,
+                                       stage.asrun, read_meters=lambda _obs: self.meters,
                                        booths=self.booths, monotonic=self.seconds)
 
     def look(self, after_s: float = 0.0) -> None:
@@ -244,3 +244,14 @@ async def _until(condition: Any) -> None:
             return
         await asyncio.sleep(0.01)
     raise AssertionError("the condition never held")
+
+
+def test_a_second_obs_that_is_down_leaves_only_its_channels_unknown(
+        rig: Rig, closers: list[Any]) -> None:
+    rig.desk._read_meters = lambda obs: rig.meters if obs == "main" else None
+    panel = owned(closers, ChannelsPanel(rig.desk, rig.stage.clock))
+    rig.look(0.1)
+    assert rig.plan.channel("ms").obs == "second"  # the seventh mix does not fit one OBS
+    assert panel.rows["ms"].signal.text() == "UNKNOWN"
+    assert panel.rows["ur"].signal.text() == "PRESENT"
+    assert rig.desk.view("ms").to_json()["level_db"] is None
