@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "console.commands.export_show",
     "console.commands.preflight",
     "console.commands.provision",
+    "console.commands.channels",
 )
 DEFAULT_COMMAND = "run"
 

@@ -73,10 +73,18 @@ class PlanProblem:
         return f"{self.field}: {self.problem}"
 
 
-def plan_problems(plan: ChannelPlan, floor_language: str) -> list[PlanProblem]:
-    """Everything that keeps ``plan`` from working; empty when it is sound."""
+def plan_problems(plan: ChannelPlan, floor_language: str,
+                  languages: Iterable[str] | None = None,
+                  obs_names: Iterable[str] | None = None) -> list[PlanProblem]:
+    """Everything that keeps ``plan`` from working for a show with ``floor_language`` and
+    interpretation ``languages`` (when given), on the OBS connections ``obs_names`` (when
+    given); empty when it is sound."""
     problems: list[PlanProblem] = []
     problems += _floor_problems(plan, floor_language)
+    if languages is not None:
+        problems += _coverage_problems(plan, languages)
+    if obs_names is not None:
+        problems += _connection_problems(plan, set(obs_names))
     problems += _channel_problems(plan.channels)
     for obs, channels in _by_obs(plan.channels).items():
         problems += _track_problems(obs, channels)
@@ -93,6 +101,18 @@ def _floor_problems(plan: ChannelPlan, floor_language: str) -> list[PlanProblem]
         return [PlanProblem("floor", f"the floor channel carries {floors[0].language!r} but "
                                      f"the show's floor language is {floor_language!r}")]
     return []
+
+
+def _coverage_problems(plan: ChannelPlan, languages: Iterable[str]) -> list[PlanProblem]:
+    return [PlanProblem(f"channel {language}", "the show is interpreted into it but no "
+                                               "channel carries it")
+            for language in languages if plan.channel(language) is None]
+
+
+def _connection_problems(plan: ChannelPlan, known: set[str]) -> list[PlanProblem]:
+    return [PlanProblem(f"OBS {obs!r}", f"this console has no OBS connection called {obs!r} "
+                                        f"(start it with --extra-obs {obs}=ws://HOST:PORT)")
+            for obs in plan.obs_names if obs not in known]
 
 
 def _channel_problems(channels: Iterable[ChannelConfig]) -> list[PlanProblem]:
@@ -127,6 +147,7 @@ def _track_problems(obs: str, channels: list[ChannelConfig]) -> list[PlanProblem
             f"OBS {obs!r}", f"{len(channels)} mixes ({names}) do not fit one OBS: an output "
             f"has {TRACKS_PER_OUTPUT} audio tracks. Put {len(channels) - TRACKS_PER_OUTPUT} of "
             "them on a second OBS instance"))
+        return problems  # which track is shared follows from that: one problem, said once
     owners: dict[int, str] = {}
     for channel in channels:
         for track in channel.tracks:

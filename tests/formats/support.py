@@ -12,7 +12,7 @@ REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 FRAB_38C3 = "eventfahrplan-38c3-schedule.xml"
 DEMOCON = "voc-pretalx-democon.json"
 PYCONUK = "pyconuk2015-schedule.ics"
-TABLES = ("show", "stage", "day", "session", "segment", "speaker", "asrun")
+TABLES = ("show", "stage", "day", "session", "segment", "speaker", "asrun", "channel_plan")
 
 
 def realdata(name: str) -> Path:
