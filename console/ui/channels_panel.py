@@ -1,6 +1,8 @@
 """The stage manager's language matrix: every interpretation channel at a glance.
 
-One block per channel: the language, its meter (level and held peak), its signal
+On top, each OBS connection that carries channels with its state, and the plan's
+problems (seven mixes on one OBS, a language nobody carries) in words. Then one
+block per channel: the language, its meter (level and held peak), its signal
 (present, clipping, silent, no input), the booth's readiness and how old that is,
 what the booth does for the speaker on the floor (floor, direct, relay from a pivot),
 whether the channel is on air, and the booth's own calls (need relay, no floor
@@ -16,14 +18,16 @@ Signals:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
+from psygnal import SignalInstance
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QMenu,
     QScrollArea,
@@ -33,12 +37,14 @@ from PySide6.QtWidgets import (
 )
 
 from console.models.booth import HandoverState
-from console.models.channels import ChannelMode
+from console.models.channels import ChannelMode, PlanProblem
 from console.models.meters import SignalState
+from console.models.obs_state import ConnectionState
 from console.models.timer_text import age_text
 from console.services.interpretation import ChannelView, InterpretationDesk
 from console.ui import tasks
 from console.ui.level_meter import LevelMeter
+from console.ui.obs_panel import CONNECTION_TONES
 from console.ui.subscription import subscribe
 from console.ui.theme import Tone, set_tone
 
@@ -94,6 +100,39 @@ def detail_words(view: ChannelView, now: datetime) -> str:
     if view.handover is HandoverState.REQUESTED:
         parts.append("handover asked")
     return " · ".join(parts)
+
+
+class Connection(Protocol):
+    """An OBS connection as the panel watches it (``ObsConnection``)."""
+
+    @property
+    def state(self) -> ConnectionState: ...
+
+    @property
+    def state_changed(self) -> SignalInstance: ...
+
+
+class ConnectionBadges(QWidget):
+    """One badge per OBS connection that carries channels: its name and its state."""
+
+    def __init__(self, connections: Mapping[str, Connection],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.badges: dict[str, QLabel] = {}
+        for name, connection in connections.items():
+            badge = _badge(f"obs_{name}_state")
+            self.badges[name] = badge
+            layout.addWidget(badge)
+            subscribe(self, connection.state_changed,
+                      lambda state, name=name: self._show(name, state))
+            self._show(name, connection.state)
+        layout.addStretch(1)
+
+    def _show(self, name: str, state: ConnectionState) -> None:
+        self.badges[name].setText(f"OBS {name}: {state.value.upper()}")
+        set_tone(self.badges[name], CONNECTION_TONES[state])
 
 
 class ChannelRow:
@@ -164,13 +203,21 @@ class ChannelsPanel(QWidget):
     failed = Signal(str)
 
     def __init__(self, desk: InterpretationDesk, now: Callable[[], datetime],
-                 override: Override | None = None, parent: QWidget | None = None) -> None:
+                 override: Override | None = None, *,
+                 connections: Mapping[str, Connection] | None = None,
+                 problems: Sequence[PlanProblem] = (), parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("channelsPanel")
         self._desk = desk
         self._now = now
         self._override = override
         self.rows: dict[str, ChannelRow] = {}
+        self.connections = ConnectionBadges(connections or {})
+        self.problems = QLabel("\n".join(f"Plan: {problem}" for problem in problems))
+        self.problems.setObjectName("channelPlanProblems")
+        self.problems.setWordWrap(True)
+        set_tone(self.problems, Tone.WARNING)
+        self.problems.setVisible(bool(problems))
         self._build()
         subscribe(self, desk.changed, self._show)
         self._show(desk.views)
@@ -198,6 +245,8 @@ class ChannelsPanel(QWidget):
         scroll.setWidget(grid_holder)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.connections)
+        layout.addWidget(self.problems)
         layout.addWidget(self.empty)
         layout.addWidget(scroll, 1)
 

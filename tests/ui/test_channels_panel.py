@@ -15,8 +15,9 @@ import pytest
 from PySide6.QtWidgets import QPushButton, QToolButton
 
 from console.models.booth import BoothState
-from console.models.channels import ReadinessPolicy, default_plan
+from console.models.channels import ReadinessPolicy, default_plan, plan_problems
 from console.models.meters import MeterReading
+from console.models.obs_state import ConnectionState
 from console.services.handoff import ChannelsNotReady, HandoffService
 from console.services.interpretation import InterpretationDesk
 from console.services.show_import import demo_show_path, import_show_file
@@ -255,3 +256,33 @@ def test_a_second_obs_that_is_down_leaves_only_its_channels_unknown(
     assert panel.rows["ms"].signal.text() == "UNKNOWN"
     assert panel.rows["ur"].signal.text() == "PRESENT"
     assert rig.desk.view("ms").to_json()["level_db"] is None
+
+
+class StandInConnection:
+    state_changed = psygnal.Signal(object)
+
+    def __init__(self, state: ConnectionState) -> None:
+        self.state = state
+
+    def move_to(self, state: ConnectionState) -> None:
+        self.state = state
+        self.state_changed.emit(state)
+
+
+def test_each_obs_connection_shows_its_own_state_and_the_plan_its_problems(
+        rig: Rig, closers: list[Any]) -> None:
+    main, second = (StandInConnection(ConnectionState.CONNECTED),
+                    StandInConnection(ConnectionState.CONNECTING))
+    one_obs = default_plan("ar", ("en", "fr", "es", "tr", "ur", "ms"))
+    problems = plan_problems(one_obs, "ar")
+    panel = owned(closers, ChannelsPanel(rig.desk, rig.stage.clock,
+                                         connections={"main": main, "second": second},
+                                         problems=problems))
+    badges = panel.connections.badges
+    assert badges["main"].text() == "OBS main: CONNECTED"
+    assert badges["second"].text() == "OBS second: CONNECTING"
+    second.move_to(ConnectionState.RECONNECTING)
+    assert badges["second"].text() == "OBS second: RECONNECTING"
+    assert badges["main"].property("tone") == "ok"
+    assert not panel.problems.isHidden()
+    assert "7 mixes (ar, en, fr, es, tr, ur, ms) do not fit one OBS" in panel.problems.text()
