@@ -129,13 +129,13 @@ def decode(data: Mapping[str, Any]) -> BoothState:
     )
 
 
-def _text(data: Mapping[str, Any], key: str, empty: bool = False) -> str:
+def _text(data: Mapping[str, Any], key: str, empty: bool = False, where: str = "") -> str:
     value = data.get(key)
     if value is None and empty:
         return ""
-    text = check_text(value, key, max_length=MAX_NAME)
+    text = check_text(value, where + key, max_length=MAX_NAME)
     if not text and not empty:
-        raise InvalidValue(key, "must not be empty")
+        raise InvalidValue(where + key, "must not be empty")
     return text
 
 
@@ -153,17 +153,18 @@ def _whole(data: Mapping[str, Any], key: str) -> int:
     return value
 
 
-def _instant(data: Mapping[str, Any], key: str) -> datetime | None:
+def _instant(data: Mapping[str, Any], key: str, where: str = "") -> datetime | None:
     value = data.get(key)
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InvalidValue(key, "must be an ISO 8601 date and time")
+        raise InvalidValue(where + key, "must be an ISO 8601 date and time")
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise InvalidValue(key, f"{value!r} is not an ISO 8601 date and time") from None
-    return check_instant(moment, key)
+        raise InvalidValue(where + key, f"{value!r} is not an ISO 8601 date and time") \
+            from None
+    return check_instant(moment, where + key)
 
 
 def _handover(value: Any) -> Handover | None:
@@ -176,7 +177,7 @@ def _handover(value: Any) -> Handover | None:
     except ValueError:
         raise InvalidValue("handover.state", f"{value.get('state')!r} is not a state") \
             from None
-    requested_at = _instant(value, "requested_at")
+    requested_at = _instant(value, "requested_at", where="handover.")
     if requested_at is None:
         raise InvalidValue("handover.requested_at", "is required")
-    return Handover(_text(value, "requested_by"), requested_at, state)
+    return Handover(_text(value, "requested_by", where="handover."), requested_at, state)

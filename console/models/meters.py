@@ -80,7 +80,7 @@ class Signal:
     level_db: float = FLOOR_DB
     peak_hold_db: float = FLOOR_DB
     peak_hold_at: float = 0.0
-    last_sound_at: float | None = None  # the last time it was louder than silence
+    last_sound_at: float | None = None  # the last time it was louder than silence, or off air
     last_meter_at: float | None = None  # the last frame that had this input
 
 
@@ -98,8 +98,9 @@ def follow(signal: Signal, reading: MeterReading | None, now: float, *, on_air: 
         return replace(signal, state=SignalState.NO_INPUT, level_db=FLOOR_DB) if stale \
             else signal
     heard = reading.level_db > SILENCE_BELOW_DB
-    last_sound = now if heard else (signal.last_sound_at if signal.last_sound_at is not None
-                                    else now)
+    # Silence counts on air only: a booth quiet through a break is not silent at the take.
+    last_sound = now if heard or not on_air else (
+        signal.last_sound_at if signal.last_sound_at is not None else now)
     hold, hold_at = signal.peak_hold_db, signal.peak_hold_at
     if reading.peak_db >= hold or now - hold_at > PEAK_HOLD_S:
         hold, hold_at = reading.peak_db, now
