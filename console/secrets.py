@@ -12,6 +12,7 @@ import os
 import sys
 
 from console import logs
+from console.models.channels import MAIN_OBS
 
 PASSWORD_ENV = "OBS_WEBSOCKET_PASSWORD"
 KEYRING_SERVICE = "conference-console/obs-websocket"
@@ -19,8 +20,18 @@ KEYRING_SERVICE = "conference-console/obs-websocket"
 log = logging.getLogger(__name__)
 
 
-def password_from_environment() -> str | None:
-    return os.environ.get(PASSWORD_ENV) or None
+def password_variable(obs_name: str | None = None) -> str:
+    """The environment variable with the password of the OBS connection ``obs_name``:
+    ``OBS_WEBSOCKET_PASSWORD`` for the main one, ``OBS_WEBSOCKET_PASSWORD_SECOND`` for
+    one called "second" (letters and digits upper-cased, anything else an underscore)."""
+    if obs_name is None or obs_name == MAIN_OBS:
+        return PASSWORD_ENV
+    suffix = "".join(c.upper() if c.isascii() and c.isalnum() else "_" for c in obs_name)
+    return f"{PASSWORD_ENV}_{suffix}"
+
+
+def password_from_environment(obs_name: str | None = None) -> str | None:
+    return os.environ.get(password_variable(obs_name)) or None
 
 
 def password_from_keyring(url: str) -> str | None:
@@ -55,9 +66,10 @@ def password_from_terminal(url: str) -> str | None:
         return None
 
 
-def find_password(url: str, *, prompt: bool = False) -> str:
-    """The first password found; empty when none (OBS may not require one)."""
-    password = password_from_environment() or password_from_keyring(url)
+def find_password(url: str, *, prompt: bool = False, obs_name: str | None = None) -> str:
+    """The first password found for the OBS at ``url`` (the connection ``obs_name``, the
+    main one by default); empty when none (OBS may not require one)."""
+    password = password_from_environment(obs_name) or password_from_keyring(url)
     if password is None and prompt:
         password = password_from_terminal(url)
     logs.register_secret(password)

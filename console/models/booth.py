@@ -115,7 +115,8 @@ def is_booth_message(data: Mapping[str, Any]) -> bool:
 
 def decode(data: Mapping[str, Any]) -> BoothState:
     """The state a message carries; :class:`InvalidValue` naming the field otherwise."""
-    if data.get("v") != VERSION:
+    version = data.get("v")
+    if isinstance(version, bool) or not isinstance(version, int) or version != VERSION:
         raise InvalidValue("v", f"message version {data.get('v')!r}; this console reads "
                                 f"version {VERSION}")
     return BoothState(

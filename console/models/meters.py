@@ -39,7 +39,7 @@ class MeterReading:
 def _loudest(channels: Any, index: int) -> float:
     values = [triple[index] for triple in channels
               if isinstance(triple, list | tuple) and len(triple) > index
-              and isinstance(triple[index], int | float)]
+              and isinstance(triple[index], int | float) and math.isfinite(triple[index])]
     return max(values, default=0.0)
 
 

@@ -247,6 +247,9 @@ class InterpretationDesk:
 
     def _record_outages(self, views: tuple[ChannelView, ...]) -> None:
         if not self._runs_the_show():
+            # Another console keeps the record; if this one takes over, an outage still
+            # going on then starts its own rows.
+            self._outage_since.clear()
             return
         now = self._runner.now()
         for view in views:

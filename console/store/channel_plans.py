@@ -72,9 +72,15 @@ def _channel(item: Any, where: str) -> ChannelConfig:
         input=_name(item.get("input"), f"{where}.input"), tracks=tuple(tracks),
         destination=check_text(item.get("destination", ""), f"{where}.destination",
                                max_length=MAX_NAME),
-        floor=item.get("floor") is True,
+        floor=_flag(item.get("floor", False), f"{where}.floor"),
         covers=tuple(_name(c, f"{where}.covers") for c in covers),
         pivot=None if pivot is None else _name(pivot, f"{where}.pivot"))
+
+
+def _flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidValue(where, "must be true or false")
+    return value
 
 
 def _name(value: Any, where: str) -> str:

@@ -131,7 +131,7 @@ def test_other_custom_events_are_not_booth_messages(data: dict[str, Any]) -> Non
     assert not is_booth_message(data)
 
 
-@pytest.mark.parametrize("version", [None, 0, 2, "1"])
+@pytest.mark.parametrize("version", [None, 0, 2, "1", True, 1.0])
 def test_another_version_is_refused(version: object) -> None:
     assert refusal(message(v=version)).field == "v"
 

@@ -87,7 +87,7 @@ class Desk:
         self.runs_the_show = True
         self.desk = InterpretationDesk(
             PLAN, "ar", self.runner, asrun,
-            read_meters=lambda: None if self.meters is None else dict(self.meters),
+            read_meters=lambda _obs: None if self.meters is None else dict(self.meters),
             booths=self.booths, runs_the_show=lambda: self.runs_the_show,
             monotonic=self.clocks.monotonic)
 
@@ -366,3 +366,18 @@ def test_closing_the_desk_stops_following_the_booths(desk: Desk) -> None:
     desk.booths.say("en", ready=True)
     assert heard == []
     assert desk.events("booth") == []
+
+
+@pytest.mark.expected_log("console.services.interpretation")
+def test_a_console_that_takes_over_during_an_outage_records_it_from_then(desk: Desk) -> None:
+    desk.runs_the_show = False
+    go_silent(desk)
+    desk.after(5.0)
+    desk.runs_the_show = True
+    desk.after(2.0)
+    desk.meter("Booth en", LOUD)
+    desk.after(1.0)
+    [start] = desk.events("outage_start")
+    [end] = desk.events("outage_end")
+    assert start.language == end.language == "en"
+    assert end.details["outage_s"] == 1.0  # from the takeover's first look, not before

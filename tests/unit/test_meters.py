@@ -177,3 +177,9 @@ def test_an_input_obs_does_not_have_is_no_input_whatever_the_reading() -> None:
 def test_only_no_input_and_silence_are_alarming() -> None:
     assert {state for state in SignalState if state.alarming} == {
         SignalState.NO_INPUT, SignalState.SILENT}
+
+
+def test_parse_meters_ignores_levels_that_are_not_finite() -> None:
+    readings = parse_meters([{"inputName": "Booth fr", "inputLevelsMul": [
+        [float("nan"), float("nan"), 0.0], [0.5, 0.5, 0.5]]}])
+    assert readings == {"Booth fr": MeterReading(to_dbfs(0.5), to_dbfs(0.5))}

@@ -123,6 +123,8 @@ def test_a_channel_that_is_not_an_object_is_refused() -> None:
     ({"language": None}, "language"),
     ({"obs": " "}, "obs"),
     ({"input": "Booth\x00en"}, "input"),
+    ({"floor": "yes"}, "floor"),
+    ({"floor": 1}, "floor"),
     ({"destination": 5}, "destination"),
     ({"pivot": ""}, "pivot"),
     ({"language": "x" * 301}, "language"),
