@@ -15,6 +15,7 @@ must notice changed (a signal state, readiness, a mode, an alarm).
 Signals (psygnal, on the event loop's thread):
     changed(object): the channels (``tuple[ChannelView, ...]``), when anything but a
         level changed.
+    plan_changed(object): the new :class:`ChannelPlan` (channels came or went).
 """
 
 from __future__ import annotations
@@ -104,6 +105,7 @@ class InterpretationDesk:
     """Follows the show's channels; see the module docstring."""
 
     changed = PsygnalSignal(object)
+    plan_changed = PsygnalSignal(object)
 
     def __init__(self, plan: ChannelPlan, floor_language: str, runner: ShowRunner,
                  asrun: AsRunLog, *, read_meters: MeterReader, booths: BoothSource | None = None,
@@ -128,6 +130,23 @@ class InterpretationDesk:
 
     def start(self) -> None:
         self._poller.start()
+
+    def set_plan(self, plan: ChannelPlan, floor_language: str) -> None:
+        """Follow ``plan`` from now on; a channel that keeps its language keeps its signal,
+        and an outage on a channel that is gone ends in the record."""
+        self.plan, self._floor_language = plan, floor_language
+        self._signals = {c.language: self._signals.get(c.language, Signal())
+                         for c in plan.channels}
+        for language in [lang for lang in self._outage_since if plan.channel(lang) is None]:
+            since = self._outage_since.pop(language)
+            if self._runs_the_show():
+                self._asrun.record(AsRunKind.INTERPRETER, language=language,
+                                   event="outage_end", signal="channel removed",
+                                   outage_s=round((self._runner.now() - since)
+                                                  .total_seconds(), 1))
+        self._views = ()
+        self.plan_changed.emit(plan)
+        self.poll()
 
     async def close(self) -> None:
         if self._booths is not None:

@@ -213,42 +213,54 @@ class ChannelsPanel(QWidget):
         self._override = override
         self.rows: dict[str, ChannelRow] = {}
         self.connections = ConnectionBadges(connections or {})
-        self.problems = QLabel("\n".join(f"Plan: {problem}" for problem in problems))
+        self.problems = QLabel()
         self.problems.setObjectName("channelPlanProblems")
         self.problems.setWordWrap(True)
         set_tone(self.problems, Tone.WARNING)
-        self.problems.setVisible(bool(problems))
-        self._build()
-        subscribe(self, desk.changed, self._show)
-        self._show(desk.views)
-        self._meters = _timer(self, METER_MS, self.show_levels)
-        self._ages = _timer(self, AGES_MS, self._show_ages)
-
-    def _build(self) -> None:
-        grid_holder = QFrame()
-        grid = QGridLayout(grid_holder)
-        grid.setContentsMargins(4, 4, 4, 4)
-        grid.setHorizontalSpacing(6)
-        grid.setVerticalSpacing(2)
-        grid.setColumnStretch(1, 1)
-        for index, channel in enumerate(self._desk.plan.channels):
-            override = None if channel.floor or self._override is None else self._ask_override
-            self.rows[channel.language] = ChannelRow(grid, index * 2, channel.language,
-                                                     override)
+        self.show_problems(problems)
         self.empty = QLabel("No interpretation channels: the show has one language.")
         self.empty.setProperty("caption", True)
         self.empty.setWordWrap(True)
-        self.empty.setVisible(not self.rows)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(grid_holder)
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.connections)
         layout.addWidget(self.problems)
         layout.addWidget(self.empty)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self._scroll, 1)
+        self._build_rows()
+        subscribe(self, desk.changed, self._show)
+        subscribe(self, desk.plan_changed, self._on_plan)
+        self._show(desk.views)
+        self._meters = _timer(self, METER_MS, self.show_levels)
+        self._ages = _timer(self, AGES_MS, self._show_ages)
+
+    def show_problems(self, problems: Sequence[PlanProblem]) -> None:
+        """List what is wrong with the plan in use (nothing: the line goes)."""
+        self.problems.setText("\n".join(f"Plan: {problem}" for problem in problems))
+        self.problems.setVisible(bool(problems))
+
+    def _build_rows(self) -> None:
+        holder = QFrame()
+        grid = QGridLayout(holder)
+        grid.setContentsMargins(4, 4, 4, 4)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(2)
+        grid.setColumnStretch(1, 1)
+        self.rows = {}
+        for index, channel in enumerate(self._desk.plan.channels):
+            override = None if channel.floor or self._override is None else self._ask_override
+            self.rows[channel.language] = ChannelRow(grid, index * 2, channel.language,
+                                                     override)
+        grid.setRowStretch(len(self.rows) * 2, 1)
+        self.empty.setVisible(not self.rows)
+        self._scroll.setWidget(holder)  # the old rows go with their holder
+
+    def _on_plan(self, _plan: object) -> None:
+        self._build_rows()
+        self._show(self._desk.views)
 
     def show_levels(self) -> None:
         """Paint the newest levels (the panel's timer calls this every 50 ms)."""
