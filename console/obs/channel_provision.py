@@ -74,9 +74,11 @@ async def provision_channels(
 
     ``placeholders`` makes the input of a channel that OBS lacks (None: report it
     missing). ``show_scenes`` are the scenes that get :data:`AUDIO_SCENE` once it holds
-    a channel input. Idempotent.
+    a channel input. An empty plan (no interpretation) has nothing to do. Idempotent.
     """
     report = report if report is not None else ProvisionReport()
+    if not plan.channels:  # a show without interpretation
+        return report
     problems = plan_problems(plan, floor_language)
     if problems:
         report.plan_problems.extend(problems)

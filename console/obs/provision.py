@@ -144,8 +144,11 @@ class ProvisionReport:
         lines += [f"skipped: {why}" for why in self.skipped]
         lines += [channel.describe() for channel in self.channels
                   if channel.status in (ChannelStatus.CREATED, ChannelStatus.TRACKS_SET)]
-        lines += self.audio_problems
-        return lines or ["nothing to create: OBS has everything the show needs"]
+        problems = self.audio_problems
+        if not lines:
+            lines = ["nothing to create" if problems else
+                     "nothing to create: OBS has everything the show needs"]
+        return lines + problems
 
 
 ProgressCallback = Callable[[int, int, str], None]
