@@ -180,6 +180,13 @@ class ObsGateway:
         answer = await self._request("CreateSceneItem", {"sceneName": scene, "sourceName": source})
         return _scene_item_id(answer, "CreateSceneItem")
 
+    async def set_video_settings(self, width: int, height: int, fps: int) -> None:
+        """The canvas and output size and the frame rate (an OBS that only carries audio
+        needs little picture; refused while an output is active)."""
+        await self._request("SetVideoSettings", {
+            "baseWidth": width, "baseHeight": height, "outputWidth": width,
+            "outputHeight": height, "fpsNumerator": fps, "fpsDenominator": 1})
+
     # -- inputs and scene items -------------------------------------------------------
 
     async def set_text(self, input_name: str, text: str) -> None:
