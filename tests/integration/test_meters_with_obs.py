@@ -23,6 +23,7 @@ from console.models.obs_events import ObsEvent, OtherEvent, ResourceChange, Reso
 from console.models.obs_state import ConnectionState
 from console.obs.connection import ConnectionSettings, ObsConnection
 from console.obs.endpoint import ObsEndpoint
+from console.obs.gateway import ObsGateway
 from console.obs.meter_feed import METER_SUBSCRIPTIONS, MeterFeed, MeterFrame
 from console.obs.private_obs import PrivateObs
 from console.services.demo_audio import write_booth_files
@@ -242,3 +243,67 @@ def test_meter_frames_never_reach_event_subscribers(aio: LoopRunner, booths: Boo
 
 def _is_meter_frame(event: ObsEvent) -> bool:
     return isinstance(event, OtherEvent) and event.event_type == "InputVolumeMeters"
+
+
+def test_audio_requests_beside_takes_leave_obs_standing(aio: LoopRunner, booths: Booths) -> None:
+    """The meter connection has its own request queue, so OBS gets requests from two of
+    our sessions at once (OBS 29 once crashed on that with other requests): takes and
+    captions on one, mute and tracks on the other, for a while."""
+    client = bare_client(booths.obs)
+    try:
+        client.send("CreateScene", {"sceneName": "Other"})
+        client.send("CreateInput", {"sceneName": SCENE, "inputName": "Caption",
+                                    "inputKind": "text_ft2_source_v2",
+                                    "inputSettings": {"text": ""}})
+        client.send("SetCurrentSceneTransition", {"transitionName": "Cut"})
+    finally:
+        client.disconnect()
+    endpoint = ObsEndpoint("127.0.0.1", booths.obs.port)
+
+    async def scenario() -> tuple[int, int, int]:
+        main = ObsConnection(endpoint, booths.obs.password, name="main")
+        feed = MeterFeed(endpoint, booths.obs.password)
+        main.start()
+        feed.start()
+        sent = {"main": 0, "audio": 0}
+        try:
+            for connection in (main, feed.connection):
+                await connection.wait_for_state(ConnectionState.CONNECTED, timeout_s=10)
+            frames_before = feed.frames_received
+            end = time.monotonic() + 10
+            await asyncio.gather(_takes(ObsGateway(main), end, sent),
+                                 _coughs(feed.gateway, booths, end, sent))
+            assert main.state is ConnectionState.CONNECTED
+            assert feed.connection.state is ConnectionState.CONNECTED
+            return sent["main"], sent["audio"], feed.frames_received - frames_before
+        finally:
+            await main.stop()
+            await feed.stop()
+
+    takes, audio, frames = aio.run(scenario(), timeout_s=60)
+    assert booths.obs.is_running()
+    assert takes > 100
+    assert audio > 100
+    assert frames >= 150  # meters kept coming meanwhile
+
+
+async def _takes(gateway: ObsGateway, end: float, sent: dict[str, int]) -> None:
+    while time.monotonic() < end:
+        for scene in ("Other", SCENE):
+            await gateway.set_program_scene(scene)
+            await gateway.set_text("Caption", f"{scene} {sent['main']}")
+            await gateway.scene_items(scene)
+            sent["main"] += 3
+
+
+async def _coughs(gateway: ObsGateway, booths: Booths, end: float, sent: dict[str, int]) -> None:
+    names = booths.voices
+    rounds = 0
+    while time.monotonic() < end:
+        name = names[rounds % len(names)]
+        await gateway.set_input_mute(name, True)
+        await gateway.set_input_mute(name, False)
+        await gateway.set_input_audio_tracks(name, {1 + rounds % 6})
+        await gateway.inputs()
+        sent["audio"] += 4
+        rounds += 1
