@@ -120,3 +120,27 @@ def test_six_voices_on_the_main_obs_and_the_seventh_on_the_second(
         AUDIO_SCENE
     video = obs_answer(second_obs, "GetVideoSettings")
     assert (video["baseWidth"], video["baseHeight"], video["fpsNumerator"]) == (320, 180, 10)
+
+
+@pytest.mark.expected_log("console.services.demo")
+def test_without_the_second_obs_the_demo_says_why_seven_mixes_do_not_fit(
+    aio: LoopRunner, shared_obs: PrivateObs, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+) -> None:
+    show = read_schedule(demo_show_path(), CONSOLE_JSON).show
+    inputs_before = obs_answer(shared_obs, "GetInputList")["inputs"]
+
+    async def scenario() -> ProvisionReport:
+        main = connection_to(shared_obs, "main")
+        main.start()
+        try:
+            await main.wait_for_state(ConnectionState.CONNECTED, timeout_s=10)
+            return await provision_demo_audio(main, show, tmp_path / "audio")
+        finally:
+            await main.stop()
+
+    report = aio.run(scenario())
+    assert report.channels == []
+    assert "7 mixes" in report.plan_problems[0].problem
+    assert obs_answer(shared_obs, "GetInputList")["inputs"] == inputs_before
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("second OBS instance" in message for message in warnings)
