@@ -10,6 +10,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench.import_bench import run_import_bench
+from bench.meter_bench import run_meter_bench
 from bench.obs_bench import run_obs_bench
 from bench.timing_bench import run_timing_bench
 from console import logs
@@ -47,6 +48,7 @@ def main() -> None:
         "| OBS event to model update, median (baseline: bare obsws-python EventClient) | "
         f"{obs.bare_event_ms:.2f} ms | "
         f"{obs.console_event_ms:.2f} ms | {obs.event_extra_ms:+.2f} ms | at most +5 ms |",
+        *run_meter_bench(),
         *run_import_bench(),
         *run_timing_bench(),
         "",

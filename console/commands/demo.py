@@ -5,6 +5,12 @@ Starts OBS with its own configuration folder, a free port and a random password
 in it, loads the demo show into the demo database, dated to start a few minutes
 from now (unless a segment of it is live: see ``ensure_demo_show``), runs the
 console, and stops that OBS when the console exits.
+
+The demo show is interpreted from Arabic into six languages: seven mixes, one more
+than an OBS output has audio tracks. So a second private OBS (same password, a tiny
+picture) carries the seventh; each language is an input looping a generated voice
+(one booth silent). Should the second OBS not start, the demo runs without it and
+says that the seventh mix does not fit.
 """
 
 from __future__ import annotations
@@ -19,16 +25,20 @@ from typing import Any
 
 from console import logs, paths
 from console.commands.run import add_console_name_argument
+from console.obs.connection import ObsConnection
 from console.obs.display import VirtualDisplay, VirtualDisplayError, needs_virtual_display
+from console.obs.endpoint import ObsEndpoint
 from console.obs.private_obs import PrivateObs, PrivateObsError
 
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "demo", help="run the demo show against a private OBS started for it",
-        description="Start a private OBS Studio, fill it with the demo show's scenes, and run "
+        description="Start a private OBS Studio, fill it with the demo show's scenes and one "
+        "audio input per language (a generated voice, looping; one booth silent), and run "
         "the console on the demo show, dated to start a few minutes from now (a demo show "
-        "with a segment live is kept as it is). That OBS stops when the console exits.",
+        "with a segment live is kept as it is). A second private OBS carries the seventh "
+        "audio mix. Both stop when the console exits.",
     )
     parser.add_argument(
         "--db", type=Path, default=paths.data_dir() / "demo.sqlite", metavar="PATH",
@@ -50,19 +60,40 @@ def run(args: argparse.Namespace) -> int:
         obs.start()
     except (PrivateObsError, VirtualDisplayError) as error:
         print(f"error: {error}", file=sys.stderr)
-        _cleanup(None, display, obs_home)
+        _cleanup([], display, obs_home)
         return 3
+    second = _start_second_obs(obs, display, obs_home)
     try:
-        return _run_console(args, obs, display)
+        return _run_console(args, obs, second, display)
     finally:
-        _cleanup(obs, display, obs_home)
+        _cleanup([obs, *([second] if second else [])], display, obs_home)
 
 
-def _run_console(args: argparse.Namespace, obs: PrivateObs, display: VirtualDisplay | None) -> int:
+def _start_second_obs(main: PrivateObs, display: VirtualDisplay | None,
+                      obs_home: Path) -> PrivateObs | None:
+    """The OBS for the seventh mix, with the main one's password; None if it will not start."""
+    second = PrivateObs(home=obs_home / "second", display=display, password=main.password)
+    try:
+        second.start()
+    except PrivateObsError as error:
+        second.stop()
+        print(f"note: no second OBS for the seventh mix ({error}); the demo shows why seven "
+              "mixes do not fit one OBS instead")
+        return None
+    print(f"a second private OBS at {second.url} carries the seventh mix")
+    return second
+
+
+def _run_console(args: argparse.Namespace, obs: PrivateObs, second: PrivateObs | None,
+                 display: VirtualDisplay | None) -> int:
     import os  # noqa: PLC0415
 
     from console.app import AppOptions, ConsoleApp, run_gui  # noqa: PLC0415
-    from console.services.demo import ensure_demo_show, provision_demo_scenes  # noqa: PLC0415
+    from console.services.demo import (  # noqa: PLC0415
+        SECOND_OBS,
+        ensure_demo_show,
+        provision_demo_scenes,
+    )
 
     if display is not None:
         os.environ["DISPLAY"] = display.name
@@ -70,17 +101,27 @@ def _run_console(args: argparse.Namespace, obs: PrivateObs, display: VirtualDisp
     print(ensure_demo_show(args.db, datetime.now(UTC)))
 
     async def after_start(console: ConsoleApp) -> None:
-        await provision_demo_scenes(console.connection, args.db)
+        second_connection = None if second is None else ObsConnection(
+            ObsEndpoint("127.0.0.1", second.port), second.password, name=SECOND_OBS)
+        if second_connection is not None:
+            second_connection.start()
+        try:
+            await provision_demo_scenes(console.connection, args.db, second=second_connection,
+                                        audio_folder=args.db.parent / "demo-audio")
+        finally:
+            if second_connection is not None:
+                await second_connection.stop()
 
+    where = f"private OBS at {obs.url}" + (f" and {second.url}" if second else "")
     options = AppOptions(
         db_path=args.db, obs_url=obs.url, settings_path=paths.config_dir() / "window.ini",
-        console_name=args.console_name, title_suffix=f"demo show, private OBS at {obs.url}",
+        console_name=args.console_name, title_suffix=f"demo show, {where}",
     )
     return run_gui(options, obs.password, after_start=after_start)
 
 
-def _cleanup(obs: PrivateObs | None, display: VirtualDisplay | None, obs_home: Path) -> None:
-    if obs is not None:
+def _cleanup(started: list[PrivateObs], display: VirtualDisplay | None, obs_home: Path) -> None:
+    for obs in started:
         obs.stop()
     if display is not None:
         display.stop()

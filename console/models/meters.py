@@ -21,6 +21,10 @@ SILENCE_BELOW_DB = -50.0  # quieter than this is no voice, only the room's hiss
 CLIP_AT_DB = -0.5  # a peak this close to full scale clips on air
 PEAK_HOLD_S = 2.0  # how long the peak mark stays before it falls back
 SILENT_AFTER_S = 5.0  # the default: silence on air longer than this raises the alarm
+# Louder than any input can be, even with a gain filter: not a measurement. OBS 29.0.2
+# reports uninitialised memory as the peak of a silent input's first frames (seen:
+# 4.6e-41, harmless, and 1.5e17, which would read as clipping).
+MAX_PLAUSIBLE_LINEAR = 10 ** (30.0 / 20)  # +30 dBFS
 
 
 def to_dbfs(linear: float) -> float:
@@ -39,7 +43,8 @@ class MeterReading:
 def _loudest(channels: Any, index: int) -> float:
     values = [triple[index] for triple in channels
               if isinstance(triple, list | tuple) and len(triple) > index
-              and isinstance(triple[index], int | float) and math.isfinite(triple[index])]
+              and isinstance(triple[index], int | float)
+              and 0.0 <= triple[index] <= MAX_PLAUSIBLE_LINEAR]
     return max(values, default=0.0)
 
 

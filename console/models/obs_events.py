@@ -112,6 +112,23 @@ class ResourcesChanged(ObsEvent):
 
     change: ResourceChange
     name: str = ""  # the input, scene or collection concerned, when OBS names it
+    old_name: str = ""  # a renamed input's name before (its channel lost its input)
+
+
+@dataclass(frozen=True, kw_only=True)
+class InputMuteChanged(ObsEvent):
+    """An input was muted or unmuted (a booth's cough button, OBS's own mixer, anyone)."""
+
+    input: str
+    muted: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class InputTracksChanged(ObsEvent):
+    """The output audio tracks (1 to 6) an input goes to changed."""
+
+    input: str
+    tracks: frozenset[int]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -42,7 +42,7 @@ from console.obs.errors import (
     ServerClosed,
 )
 from console.obs.events import parse_event
-from console.obs.session import EventSubscriptions, ObsSession
+from console.obs.session import EventSubscriptions, MeterSink, ObsSession
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,12 @@ class ConnectionSettings:
 
 
 class ObsConnection:
-    """One named OBS websocket connection that keeps itself alive."""
+    """One named OBS websocket connection that keeps itself alive.
+
+    Build it on the loop that runs it. With a ``meter_sink``, ``InputVolumeMeters``
+    frames (when ``settings.subscriptions`` asks for them) go to that sink on the
+    reader thread and never become ``event`` emissions (see ``ObsSession``).
+    """
 
     state_changed = Signal(ConnectionState)
     connected = Signal()
@@ -79,11 +84,14 @@ class ObsConnection:
         password: str,
         name: str = "main",
         settings: ConnectionSettings | None = None,
+        *,
+        meter_sink: MeterSink | None = None,
     ) -> None:
         self.name = name
         self.endpoint = endpoint
         self.settings = settings or ConnectionSettings()
         self._password = password
+        self._meter_sink = meter_sink
         self._state = ConnectionState.DISCONNECTED
         self.last_error: str | None = None
         self.available_requests: frozenset[str] = frozenset()
@@ -258,6 +266,7 @@ class ObsConnection:
         open_future = executor.submit(
             ObsSession, self.endpoint, self._password, subscriptions=self.settings.subscriptions,
             timeout_s=timeout, on_event=on_event, on_closed=on_closed,
+            meter_sink=self._meter_sink,
         )
         try:
             session = await asyncio.wait_for(asyncio.wrap_future(open_future), 2 * timeout + 1)

@@ -51,6 +51,14 @@ class ObsRequestFailed(ObsError):
         super().__init__(f"OBS refused {request_type} (code {code}){detail}")
 
 
+class ObsBadAnswer(ObsError):
+    """OBS answered a request with data its protocol does not allow (or it is not OBS)."""
+
+    def __init__(self, request_type: str, problem: str) -> None:
+        self.request_type = request_type
+        super().__init__(f"OBS answered {request_type} oddly: {problem}")
+
+
 class ServerClosed(ObsError):
     """OBS closed the websocket with a close frame."""
 

@@ -15,6 +15,8 @@ from typing import Any
 from console.models.obs_events import (
     CustomEvent,
     ExitStarted,
+    InputMuteChanged,
+    InputTracksChanged,
     ObsEvent,
     OtherEvent,
     Output,
@@ -97,12 +99,24 @@ def _output(output: Output) -> Parser:
     return parse
 
 
-def _resources(change: ResourceChange, name_key: str) -> Parser:
+def _resources(change: ResourceChange, name_key: str, old_name_key: str = "") -> Parser:
     def parse(data: Data, at: datetime) -> ObsEvent:
-        name = data.get(name_key)
+        name, old_name = data.get(name_key), data.get(old_name_key)
         return ResourcesChanged(received_at=at, change=change,
-                                name=name if isinstance(name, str) else "")
+                                name=name if isinstance(name, str) else "",
+                                old_name=old_name if isinstance(old_name, str) else "")
     return parse
+
+
+def audio_tracks(data: Data, key: str) -> frozenset[int]:
+    """The tracks switched on in obs-websocket's ``{"1": true, ..., "6": false}``."""
+    tracks = data.get(key)
+    if not isinstance(tracks, Mapping) or not all(
+            isinstance(number, str) and number.isascii() and number.isdigit()
+            and isinstance(on, bool)
+            for number, on in tracks.items()):
+        raise MalformedEvent(f"{key} must map track numbers to true or false")
+    return frozenset(int(number) for number, on in tracks.items() if on)
 
 
 _PARSERS: dict[str, Parser] = {
@@ -130,7 +144,11 @@ _PARSERS: dict[str, Parser] = {
     "SceneItemRemoved": _resources(ResourceChange.SCENE_ITEM_REMOVED, "sourceName"),
     "InputCreated": _resources(ResourceChange.INPUT_CREATED, "inputName"),
     "InputRemoved": _resources(ResourceChange.INPUT_REMOVED, "inputName"),
-    "InputNameChanged": _resources(ResourceChange.INPUT_RENAMED, "inputName"),
+    "InputNameChanged": _resources(ResourceChange.INPUT_RENAMED, "inputName", "oldInputName"),
+    "InputMuteStateChanged": lambda d, at: InputMuteChanged(
+        received_at=at, input=_text(d, "inputName"), muted=_flag(d, "inputMuted")),
+    "InputAudioTracksChanged": lambda d, at: InputTracksChanged(
+        received_at=at, input=_text(d, "inputName"), tracks=audio_tracks(d, "inputAudioTracks")),
     "CustomEvent": lambda d, at: CustomEvent(received_at=at, data=dict(d)),
 }
 

@@ -12,18 +12,40 @@ lost or missing connection raises another :class:`~console.obs.errors.ObsError`
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from psygnal import SignalInstance
 
+from console.models.channels import TRACKS_PER_OUTPUT
+from console.models.errors import InvalidValue
 from console.models.obs_state import ConnectionState
 from console.obs.connection import Lane, ObsConnection
-from console.obs.errors import ObsRequestFailed
+from console.obs.errors import ObsBadAnswer, ObsRequestFailed
+from console.obs.events import MalformedEvent, audio_tracks
 
 # obs-websocket's "resource not found" (no such scene, input or scene item).
 RESOURCE_NOT_FOUND = 600
+# obs-websocket's refusals about audio inputs: a name that is a scene, not an input; an
+# input that has no audio (a colour or text source)
+NOT_AN_INPUT = 602
+NOT_AUDIO = 604
+NAME_TAKEN = 601  # a scene or an input already has that name (they share one namespace)
+
+
+@dataclass(frozen=True)
+class InputInfo:
+    name: str
+    kind: str  # OBS's input kind, versioned ("ffmpeg_source", "color_source_v3")
+
+
+def _scene_item_id(answer: dict[str, Any], request_type: str) -> int:
+    item_id = answer.get("sceneItemId")
+    if isinstance(item_id, bool) or not isinstance(item_id, int):
+        raise ObsBadAnswer(request_type, "no sceneItemId")
+    return item_id
 
 
 @dataclass(frozen=True)
@@ -92,6 +114,78 @@ class ObsGateway:
     async def set_transition_duration(self, milliseconds: int) -> None:
         await self._request(
             "SetCurrentSceneTransitionDuration", {"transitionDuration": milliseconds})
+
+    # -- audio inputs (interpretation channels) ---------------------------------------------
+    # A request about an input OBS lacks is refused with code 600 (RESOURCE_NOT_FOUND), about
+    # an input without audio with 604 (NOT_AUDIO), about a scene's name with 602.
+
+    async def inputs(self) -> tuple[InputInfo, ...]:
+        """Every input OBS has, with its kind (audio or not), in OBS's order."""
+        answer = await self._request("GetInputList")
+        entries = answer.get("inputs")
+        if not isinstance(entries, list):
+            raise ObsBadAnswer("GetInputList", "no list of inputs")
+        return tuple(InputInfo(str(entry.get("inputName")), str(entry.get("inputKind")))
+                     for entry in entries
+                     if isinstance(entry, dict) and isinstance(entry.get("inputName"), str))
+
+    async def has_input(self, input_name: str) -> bool:
+        return any(found.name == input_name for found in await self.inputs())
+
+    async def input_muted(self, input_name: str) -> bool:
+        answer = await self._request("GetInputMute", {"inputName": input_name})
+        muted = answer.get("inputMuted")
+        if not isinstance(muted, bool):
+            raise ObsBadAnswer("GetInputMute", "inputMuted is not true or false")
+        return muted
+
+    async def set_input_mute(self, input_name: str, muted: bool) -> None:
+        """Mute or unmute (a booth's cough button); OBS confirms with ``InputMuteChanged``."""
+        await self._request("SetInputMute", {"inputName": input_name, "inputMuted": muted})
+
+    async def input_audio_tracks(self, input_name: str) -> frozenset[int]:
+        """The output audio tracks (1 to 6) the input goes to."""
+        answer = await self._request("GetInputAudioTracks", {"inputName": input_name})
+        try:
+            return audio_tracks(answer, "inputAudioTracks")
+        except MalformedEvent as error:
+            raise ObsBadAnswer("GetInputAudioTracks", str(error)) from None
+
+    async def set_input_audio_tracks(self, input_name: str, tracks: Iterable[int]) -> None:
+        """Send the input to exactly ``tracks`` (1 to 6), and to no other track."""
+        wanted = frozenset(tracks)
+        outside = sorted(track for track in wanted if not 1 <= track <= TRACKS_PER_OUTPUT)
+        if outside:
+            raise InvalidValue("tracks", f"track {outside[0]} does not exist: an OBS output "
+                                         f"has tracks 1 to {TRACKS_PER_OUTPUT}")
+        await self._request("SetInputAudioTracks", {"inputName": input_name, "inputAudioTracks": {
+            str(track): track in wanted for track in range(1, TRACKS_PER_OUTPUT + 1)}})
+
+    async def create_input(self, scene: str, input_name: str, kind: str,
+                           settings: Mapping[str, Any]) -> int:
+        """Create an input in ``scene``; its scene item's id. Refused with 601 when a
+        scene or input already has the name (they share one namespace), 605 for a kind
+        this OBS does not know."""
+        answer = await self._request("CreateInput", {
+            "sceneName": scene, "inputName": input_name, "inputKind": kind,
+            "inputSettings": dict(settings)})
+        return _scene_item_id(answer, "CreateInput")
+
+    async def create_scene(self, name: str) -> None:
+        """A new, empty scene (for the audio inputs); refused with 601 when the name is taken."""
+        await self._request("CreateScene", {"sceneName": name})
+
+    async def add_scene_item(self, scene: str, source: str) -> int:
+        """Show an existing source (an input, or a scene nested in ``scene``); its item's id."""
+        answer = await self._request("CreateSceneItem", {"sceneName": scene, "sourceName": source})
+        return _scene_item_id(answer, "CreateSceneItem")
+
+    async def set_video_settings(self, width: int, height: int, fps: int) -> None:
+        """The canvas and output size and the frame rate (an OBS that only carries audio
+        needs little picture; refused while an output is active)."""
+        await self._request("SetVideoSettings", {
+            "baseWidth": width, "baseHeight": height, "outputWidth": width,
+            "outputHeight": height, "fpsNumerator": fps, "fpsDenominator": 1})
 
     # -- inputs and scene items -------------------------------------------------------
 

@@ -2,11 +2,14 @@
 
 Idempotent, and never deletes or renames anything: a scene that exists is left
 exactly as the user made it, except that the lower-third sources the console
-needs are added to a speaker scene that lacks them (on top, hidden).
+needs are added to a speaker scene that lacks them (on top, hidden). The audio
+channels are provisioned by ``console.obs.channel_provision`` into the same
+:class:`ProvisionReport`.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -14,6 +17,7 @@ from typing import Any
 
 from psygnal import Signal
 
+from console.models.channels import MAIN_OBS, PlanProblem
 from console.models.obs_events import ObsEvent, ResourcesChanged, SceneListChanged, SceneRenamed
 from console.models.obs_state import ConnectionState
 from console.models.preflight import (
@@ -44,9 +48,50 @@ _RESOURCE_ALREADY_EXISTS = 601
 class SceneSource:
     scene: str
     source: str
+    visible: bool = False  # lower thirds are added hidden; the audio scene is not
 
     def to_json(self) -> dict[str, str]:
         return {"scene": self.scene, "name": self.source}
+
+
+class ChannelStatus(enum.StrEnum):
+    """What provisioning did with one audio channel's input."""
+
+    CREATED = "created"  # OBS lacked it: a placeholder was created, on the plan's tracks
+    TRACKS_SET = "tracks set"  # it exists (kind and settings kept): now on the plan's tracks
+    READY = "ready"  # it exists, on the plan's tracks already
+    MISSING = "missing"  # OBS lacks it and no placeholder was asked for (or could be made)
+    NOT_AUDIO = "not audio"  # the name is a scene's, or an input's that has no audio
+
+    @property
+    def ready(self) -> bool:
+        return self in (ChannelStatus.CREATED, ChannelStatus.TRACKS_SET, ChannelStatus.READY)
+
+
+@dataclass(frozen=True)
+class ChannelOutcome:
+    language: str
+    input: str
+    tracks: tuple[int, ...]
+    status: ChannelStatus
+    obs: str = MAIN_OBS
+    why: str = ""  # for a channel that is not ready: what is in the way
+
+    def to_json(self) -> dict[str, Any]:
+        return {"language": self.language, "obs": self.obs, "input": self.input,
+                "tracks": list(self.tracks), "status": self.status.value}
+
+    def describe(self) -> str:
+        tracks = ", ".join(str(track) for track in self.tracks)
+        where = f"channel {self.language}: input '{self.input}'"
+        match self.status:
+            case ChannelStatus.CREATED:
+                return f"{where} created as a placeholder, on track {tracks}"
+            case ChannelStatus.TRACKS_SET:
+                return f"{where} now goes to track {tracks}"
+            case ChannelStatus.READY:
+                return f"{where} goes to track {tracks}"
+        return f"{where}: {self.why}"
 
 
 @dataclass
@@ -55,14 +100,26 @@ class ProvisionReport:
     already_there: list[str] = field(default_factory=list)  # scenes that existed
     # inputs created (each in the scene it was created in)
     created_inputs: list[SceneSource] = field(default_factory=list)
-    # inputs that existed elsewhere, added to a scene with CreateSceneItem
+    # inputs (or the audio scene) that existed elsewhere, added to a scene with CreateSceneItem
     added_items: list[SceneSource] = field(default_factory=list)
     # what could not be made without touching the user's things (a name taken, ...)
     skipped: list[str] = field(default_factory=list)
+    # the audio channels of this OBS, in the plan's order
+    channels: list[ChannelOutcome] = field(default_factory=list)
+    # what is wrong with the channel plan; while there is anything, no channel is touched
+    plan_problems: list[PlanProblem] = field(default_factory=list)
 
     @property
     def changed_anything(self) -> bool:
-        return bool(self.created or self.created_inputs or self.added_items)
+        return bool(self.created or self.created_inputs or self.added_items) or any(
+            c.status in (ChannelStatus.CREATED, ChannelStatus.TRACKS_SET)
+            for c in self.channels)
+
+    @property
+    def audio_problems(self) -> list[str]:
+        """What keeps the audio channels from being ready, in words; empty when they are."""
+        return [f"channel plan: {problem}" for problem in self.plan_problems] + \
+            [channel.describe() for channel in self.channels if not channel.status.ready]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -73,16 +130,25 @@ class ProvisionReport:
             },
             "already_there": list(self.already_there),
             "skipped": list(self.skipped),
+            "channels": [channel.to_json() for channel in self.channels],
+            "plan_problems": [{"field": p.field, "problem": p.problem}
+                              for p in self.plan_problems],
         }
 
     def describe(self) -> list[str]:
         lines = [f"created scene '{name}'" for name in self.created]
-        lines += [f"created source '{e.source}' in scene '{e.scene}' (hidden)"
-                  for e in self.created_inputs]
-        lines += [f"added source '{e.source}' to scene '{e.scene}' (hidden)"
-                  for e in self.added_items]
+        lines += [f"created source '{e.source}' in scene '{e.scene}'"
+                  f"{'' if e.visible else ' (hidden)'}" for e in self.created_inputs]
+        lines += [f"added source '{e.source}' to scene '{e.scene}'"
+                  f"{'' if e.visible else ' (hidden)'}" for e in self.added_items]
         lines += [f"skipped: {why}" for why in self.skipped]
-        return lines or ["nothing to create: OBS has everything the show needs"]
+        lines += [channel.describe() for channel in self.channels
+                  if channel.status in (ChannelStatus.CREATED, ChannelStatus.TRACKS_SET)]
+        problems = self.audio_problems
+        if not lines:
+            lines = ["nothing to create" if problems else
+                     "nothing to create: OBS has everything the show needs"]
+        return lines + problems
 
 
 ProgressCallback = Callable[[int, int, str], None]

@@ -55,8 +55,11 @@ _silence_obsws_logger()
 # (eventType, eventData, when the frame arrived, UTC)
 EventHandler = Callable[[str, dict[str, Any], datetime], None]
 ClosedHandler = Callable[[ObsError], None]
+# (an InputVolumeMeters frame's ``inputs``, unchecked; when the frame arrived, UTC)
+MeterSink = Callable[[Any, datetime], None]
 
 RPC_VERSION = 1
+INPUT_VOLUME_METERS = "InputVolumeMeters"
 OP_HELLO = 0
 OP_IDENTIFIED = 2
 OP_IDENTIFY = 1
@@ -68,6 +71,7 @@ OP_REQUEST_RESPONSE = 7
 class EventSubscriptions:
     """obs-websocket event subscription bits (see its protocol)."""
 
+    INPUTS = 1 << 3
     ALL_LOW_VOLUME = 2047
     INPUT_VOLUME_METERS = 1 << 16
     INPUT_ACTIVE_STATE_CHANGED = 1 << 17
@@ -191,7 +195,10 @@ class ObsSession:
     """A request socket and an event socket to one OBS, with a reader thread.
 
     ``on_event`` and ``on_closed`` are called on the reader thread; they must only
-    hand over to the event loop (``call_soon_threadsafe``).
+    hand over to the event loop (``call_soon_threadsafe``). With a ``meter_sink``,
+    ``InputVolumeMeters`` frames go to it instead of ``on_event``, also on the reader
+    thread: twenty a second must not each wake the event loop, so the sink only
+    keeps the newest (see ``console.obs.meter_feed``).
     """
 
     def __init__(
@@ -203,6 +210,7 @@ class ObsSession:
         timeout_s: float,
         on_event: EventHandler,
         on_closed: ClosedHandler,
+        meter_sink: MeterSink | None = None,
     ) -> None:
         self._requests = _open_socket(endpoint, password, 0, timeout_s)
         try:
@@ -216,6 +224,7 @@ class ObsSession:
         self._events.ws.sock = self._arrival
         self._on_event = on_event
         self._on_closed = on_closed
+        self._meter_sink = meter_sink
         self._closing = threading.Event()
         self._reader = threading.Thread(
             target=self._read_events, name=f"obs-events-{endpoint.port}", daemon=True
@@ -252,10 +261,7 @@ class ObsSession:
                 message = receive(self._events.ws)
                 received_at = self._arrival.last_arrival()
                 if message.get("op") == OP_EVENT:
-                    body = message.get("d", {})
-                    data = body.get("eventData")
-                    self._on_event(str(body.get("eventType")),
-                                   data if isinstance(data, dict) else {}, received_at)
+                    self._deliver(message.get("d", {}), received_at)
         except ObsError as error:
             reason = error
         except Exception as error:  # a bug must end the session visibly, never silently
@@ -263,6 +269,15 @@ class ObsSession:
             reason = ObsConnectionLost(f"event reader failed ({type(error).__name__})")
         if not self._closing.is_set():
             self._on_closed(reason)
+
+    def _deliver(self, body: Any, received_at: datetime) -> None:
+        event_type = str(body.get("eventType"))
+        data = body.get("eventData")
+        data = data if isinstance(data, dict) else {}
+        if event_type == INPUT_VOLUME_METERS and self._meter_sink is not None:
+            self._meter_sink(data.get("inputs"), received_at)
+        else:
+            self._on_event(event_type, data, received_at)
 
     def close(self) -> None:
         """Close both sockets and join the reader thread (idempotent)."""

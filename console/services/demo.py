@@ -1,18 +1,28 @@
-"""Getting the demo show ready: the show in the database, its scenes in OBS."""
+"""Getting the demo show ready: the show in the database, its scenes and audio in OBS."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from console.formats.detect import CONSOLE_JSON
+from console.models.channels import MAIN_OBS, ChannelConfig, ChannelPlan, default_plan
 from console.models.obs_state import ConnectionState
 from console.models.show import Show, find_segment, iter_segments, scene_names
+from console.obs.channel_provision import (
+    AUDIO_SCENE,
+    InputSpec,
+    Placeholders,
+    provision_channels,
+)
 from console.obs.connection import ObsConnection
 from console.obs.gateway import ObsGateway
 from console.obs.provision import ProvisionReport, provision_show
+from console.services.demo_audio import write_booth_files
 from console.services.show_import import (
     LiveSegmentInTheWay,
     demo_show_path,
@@ -25,6 +35,11 @@ from console.store.shows import load_show
 
 log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_S = 30.0
+SECOND_OBS = "second"  # the demo's second OBS, for the mixes past an output's six tracks
+SILENT_BOOTH = "tr"  # its file is silence, so the silence alarm has something to show
+# The second OBS carries one language's audio: a small, slow picture saves most of the
+# CPU a software-rendered OBS spends (about 55% of a core at OBS's default, 9% at this).
+AUDIO_ONLY_VIDEO = (320, 180, 10)  # width, height, frames a second
 
 
 @dataclass(frozen=True)
@@ -96,18 +111,72 @@ def demo_scene_names(db_path: Path) -> list[str]:
     return list(scene_names(show)) if show is not None else []  # in running order
 
 
-async def provision_demo_scenes(connection: ObsConnection, db_path: Path) -> ProvisionReport:
+async def provision_demo_scenes(connection: ObsConnection, db_path: Path, *,
+                                audio_folder: Path | None = None,
+                                second: ObsConnection | None = None) -> ProvisionReport:
     """Wait for OBS, then create what the demo show needs and OBS lacks: its scenes and
-    the lower-third sources, so every panel is live."""
+    the lower-third sources, so every panel is live; with ``audio_folder``, an input per
+    language looping a generated voice there (see :func:`provision_demo_audio`)."""
     await connection.wait_for_state(ConnectionState.CONNECTED, timeout_s=CONNECT_TIMEOUT_S)
     names = demo_scene_names(db_path)
     show = _load(db_path)
     if show is None:
         return ProvisionReport()
     report = await provision_show(connection, show)
+    if audio_folder is not None:
+        await provision_demo_audio(connection, show, audio_folder, second=second, report=report)
     if names and report.created:
         # A fresh OBS shows its empty default scene; open on the show's first scene instead.
         await ObsGateway(connection).set_program_scene(names[0])
     log.info("demo scenes ready", extra={"scenes_created": report.created,
                                           "scenes_present": report.already_there})
     return report
+
+
+def demo_channel_plan(show: Show, two_obs: bool) -> ChannelPlan:
+    """The default plan, its seventh mix and beyond on the second OBS when there is one
+    (without it, the plan's problem says why seven mixes do not fit)."""
+    return default_plan(show.floor_language, show.languages,
+                        (MAIN_OBS, SECOND_OBS) if two_obs else (MAIN_OBS,))
+
+
+async def provision_demo_audio(main: ObsConnection, show: Show, folder: Path, *,
+                               second: ObsConnection | None = None,
+                               report: ProvisionReport | None = None) -> ProvisionReport:
+    """One ``ffmpeg_source`` per language, looping a generated voice (silence for
+    :data:`SILENT_BOOTH`), on the tracks of the demo's plan: six on ``main``, in an audio
+    scene every show scene shows; the rest on ``second``, whose program is that scene."""
+    plan = demo_channel_plan(show, two_obs=second is not None)
+    files = await asyncio.to_thread(
+        write_booth_files, folder, [c.language for c in plan.channels], [SILENT_BOOTH])
+    looping = _looping_voices(files)
+    report = await provision_channels(main, plan, show.floor_language, placeholders=looping,
+                                      show_scenes=scene_names(show), report=report)
+    for problem in report.audio_problems:
+        log.warning("demo audio: %s", problem)
+    if second is not None and not report.plan_problems:
+        await _provision_second_obs(second, plan, show, looping)
+    log.info("demo audio ready", extra={"channels": {
+        c.language: f"{c.obs}: {c.status.value}" for c in report.channels}})
+    return report
+
+
+async def _provision_second_obs(second: ObsConnection, plan: ChannelPlan, show: Show,
+                                looping: Placeholders) -> None:
+    await second.wait_for_state(ConnectionState.CONNECTED, timeout_s=CONNECT_TIMEOUT_S)
+    report = await provision_channels(second, plan, show.floor_language, obs_name=SECOND_OBS,
+                                      placeholders=looping)
+    for problem in report.audio_problems:
+        log.warning("demo audio, second OBS: %s", problem)
+    gateway = ObsGateway(second)
+    await gateway.set_program_scene(AUDIO_SCENE)  # its inputs are metered and mixed there
+    await gateway.set_video_settings(*AUDIO_ONLY_VIDEO)
+    log.info("demo second OBS ready", extra={"channels": {
+        c.language: c.status.value for c in report.channels}})
+
+
+def _looping_voices(files: Mapping[str, Path]) -> Placeholders:
+    def looping(channel: ChannelConfig) -> InputSpec:
+        return InputSpec("ffmpeg_source",
+                         {"local_file": str(files[channel.language]), "looping": True})
+    return looping

@@ -60,10 +60,16 @@ def test_demo_starts_its_own_obs_fills_it_and_stops_it(tmp_path: Path) -> None:
     try:
         ready = app.wait_for_record(60, msg="demo scenes ready")
         connected = app.wait_for_record(1, msg="connected to OBS")
+        audio = app.wait_for_record(1, msg="demo audio ready")
+        second = app.wait_for_record(1, msg="demo second OBS ready")
     finally:
         code = app.stop(timeout_s=30)
     assert code == 0, app.log_text()
     assert {"Opening", "Speaker", "Break"} <= set(ready["scenes_created"])
+    # Seven mixes: six on the main OBS's tracks, the seventh on the second OBS.
+    assert audio["channels"] == {language: "main: created"
+                                 for language in ("ar", "en", "fr", "es", "tr", "ur")}
+    assert second["channels"] == {"ms": "created"}
     obs_url = connected["url"]
     port = int(obs_url.rsplit(":", 1)[1])
     # That OBS is gone with the console.

@@ -48,11 +48,17 @@ def test_preflight_then_provision_then_preflight(own_obs: PrivateObs, tmp_path: 
                for item in document["missing"])
 
     provisioned = run_console(["provision", "--json", "--obs", own_obs.url, "--db", db], env)
-    assert provisioned.returncode == 0, provisioned.stderr
-    created = json.loads(provisioned.stdout)["created"]
+    # The scenes are made; the demo's seven mixes do not fit one OBS, and that is said.
+    assert provisioned.returncode == 1, provisioned.stderr
+    document = json.loads(provisioned.stdout)
+    created = document["created"]
     assert created["scenes"] == blocking
     assert {"scene": "Speaker", "name": "Lower third text"} in \
         created["inputs"] + created["scene_items"]
+    assert document["channels"] == []
+    assert provisioned.stderr.startswith(
+        "error: channel plan: OBS 'main': 7 mixes (ar, en, fr, es, tr, ur, ms) do not fit")
+    assert "second OBS instance" in document["plan_problems"][0]["problem"]
 
     after = run_console(["preflight", "--json", "--obs", own_obs.url, "--db", db], env)
     assert after.returncode == 0, after.stderr
@@ -60,8 +66,8 @@ def test_preflight_then_provision_then_preflight(own_obs: PrivateObs, tmp_path: 
                                         "checked": json.loads(after.stdout)["checked"]}
 
     again = run_console(["provision", "--obs", own_obs.url, "--db", db], env)
-    assert again.returncode == 0, again.stderr
-    assert again.stdout.startswith("nothing to create")
+    assert again.returncode == 1, again.stderr
+    assert again.stdout.startswith("nothing to create\nchannel plan: OBS 'main': 7 mixes")
     other = bare_client(own_obs)
     try:
         assert other.send("GetSceneItemList", {"sceneName": "Break"}, raw=True) == break_before
@@ -120,3 +126,67 @@ def test_broken_collection_and_missing_show_exit_4(tmp_path: Path) -> None:
                            str(tmp_path / "none.sqlite")], env)
     assert no_show.returncode == 4
     assert "import a show first" in no_show.stderr
+
+
+def import_demo_with_languages(tmp_path: Path, env: dict[str, str], languages: list[str]) -> str:
+    """The demo show interpreted into ``languages`` only, imported as a user would."""
+    document = json.loads((Path(__file__).resolve().parents[2] / "resources" / "demo" /
+                           "show.json").read_text(encoding="utf-8"))
+    document["languages"] = languages
+    path = tmp_path / "three-channels.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    db = str(tmp_path / "show.sqlite")
+    result = run_console(["import", str(path), "--db", db], env)
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def obs_tracks(obs: PrivateObs, name: str) -> set[int]:
+    client = bare_client(obs)
+    try:
+        tracks = client.send("GetInputAudioTracks", {"inputName": name}, raw=True)
+    finally:
+        client.disconnect()
+    return {int(track) for track, on in tracks["inputAudioTracks"].items() if on}
+
+
+@pytest.mark.obs
+def test_provision_sends_each_channel_to_its_track(own_obs: PrivateObs, tmp_path: Path) -> None:
+    env = console_environment(tmp_path, own_obs.password)
+    db = import_demo_with_languages(tmp_path, env, ["en", "fr"])
+    other = bare_client(own_obs)
+    try:  # the English booth's sound card is there already, on every track
+        other.send("CreateScene", {"sceneName": "Sound"})
+        other.send("CreateInput", {"sceneName": "Sound", "inputName": "Booth en",
+                                   "inputKind": "ffmpeg_source", "inputSettings": {}})
+    finally:
+        other.disconnect()
+
+    first = run_console(["provision", "--json", "--obs", own_obs.url, "--db", db], env, 60)
+    assert first.returncode == 1, first.stderr
+    channels = json.loads(first.stdout)["channels"]
+    assert [(c["language"], c["input"], c["tracks"], c["status"]) for c in channels] == [
+        ("ar", "Floor (ar)", [1], "missing"), ("en", "Booth en", [2], "tracks set"),
+        ("fr", "Booth fr", [3], "missing")]
+    assert first.stderr.startswith("error: channel ar: input 'Floor (ar)': OBS has no input")
+    assert first.stderr.rstrip().endswith("(and 1 more)")
+    assert obs_tracks(own_obs, "Booth en") == {2}
+
+    second = run_console(["provision", "--json", "--audio-placeholders", "--obs", own_obs.url,
+                          "--db", db], env, 60)
+    assert second.returncode == 0, second.stderr
+    document = json.loads(second.stdout)
+    assert [c["status"] for c in document["channels"]] == ["created", "ready", "created"]
+    assert document["created"]["scenes"] == ["Interpretation audio"]
+    assert document["created"]["inputs"] == [
+        {"scene": "Interpretation audio", "name": "Floor (ar)"},
+        {"scene": "Interpretation audio", "name": "Booth fr"}]
+    assert {"scene": "Opening", "name": "Interpretation audio"} in \
+        document["created"]["scene_items"]
+    assert document["plan_problems"] == []
+    assert [obs_tracks(own_obs, name) for name in ("Floor (ar)", "Booth en", "Booth fr")] == \
+        [{1}, {2}, {3}]
+
+    third = run_console(["provision", "--obs", own_obs.url, "--db", db], env, 60)
+    assert third.returncode == 0, third.stderr
+    assert third.stdout == "nothing to create: OBS has everything the show needs\n"
