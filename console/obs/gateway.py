@@ -12,6 +12,7 @@ lost or missing connection raises another :class:`~console.obs.errors.ObsError`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from console.obs.errors import ObsRequestFailed
 
 # obs-websocket's "resource not found" (no such scene, input or scene item).
 RESOURCE_NOT_FOUND = 600
+# Persistent data kept by OBS for every client, whatever its profile or scene collection.
+GLOBAL_REALM = "OBS_WEBSOCKET_DATA_REALM_GLOBAL"
 
 
 @dataclass(frozen=True)
@@ -133,3 +136,25 @@ class ObsGateway:
         return tuple(
             SceneItem(str(item.get("sourceName")), bool(item.get("sceneItemEnabled", True)))
             for item in (items if isinstance(items, list) else []) if isinstance(item, dict))
+
+    # -- consoles talking to each other through OBS (booth sync) ------------------------
+
+    async def broadcast(self, data: Mapping[str, Any]) -> None:
+        """Send ``data`` (a non-empty JSON object) to every client of this OBS that listens
+        to general events, as a ``CustomEvent``; our own event socket hears it too."""
+        await self._request("BroadcastCustomEvent", {"eventData": dict(data)})
+
+    async def persistent_data(self, slot: str) -> Any:
+        """The JSON value OBS keeps in ``slot`` (global realm); None when never written."""
+        answer = await self._request(
+            "GetPersistentData", {"realm": GLOBAL_REALM, "slotName": slot})
+        return answer.get("slotValue")
+
+    async def set_persistent_data(self, slot: str, value: Any) -> None:
+        """Keep ``value`` (JSON) in ``slot`` (global realm), for every client, until replaced."""
+        await self._request(
+            "SetPersistentData", {"realm": GLOBAL_REALM, "slotName": slot, "slotValue": value})
+
+    async def set_input_mute(self, input_name: str, muted: bool) -> None:
+        """Mute or unmute an input (a booth's microphone while its interpreter coughs)."""
+        await self._request("SetInputMute", {"inputName": input_name, "inputMuted": muted})
