@@ -161,17 +161,20 @@ class BoothSync:
                       change: Callable[[BoothState], BoothState]) -> BoothState:
         """Apply ``change`` to the newest state of ``language``'s booth and tell everyone.
 
-        ``change`` may refuse (raise an OperatorError): nothing is sent then. The state
-        counts only once OBS has taken the broadcast; an OBS error leaves it unchanged.
-        Answers the booth's newest state (a partner's change may have crossed ours).
+        ``change`` may refuse (raise an OperatorError) or answer the state it was given
+        (nothing to say): nothing is sent then. The state counts only once OBS has taken
+        the broadcast; an OBS error leaves it unchanged. Answers the booth's newest state
+        (a partner's change may have crossed ours).
         """
         async with self._change_lock:
             known = self._states.get(language) or BoothState(language)
             state = change(known)
+            if state is known:
+                return known
             await self._obs.broadcast(booth.encode(state))
             self._accept(state)
         self._want("save")
-        return self._states[language]
+        return self._states.get(language, state)
 
     async def publish_stage(self, summary: StageSummary) -> StageSummary:
         """Tell every console who is on and who is next (the stage console's part)."""

@@ -22,6 +22,7 @@ class FakeHub:
         self.clients: list[FakeObs] = []
         self.slots: dict[str, Any] = {}
         self.sent: list[dict[str, Any]] = []
+        self.mutes: list[tuple[str, bool]] = []  # SetInputMute, in order
 
     def client(self) -> FakeObs:
         client = FakeObs(self)
@@ -40,7 +41,7 @@ class FakeHub:
 
 
 class FakeObs:
-    """One console's connection to the hub (what BoothSync needs of an ObsGateway)."""
+    """One console's connection to the hub (what the booth services need of an ObsGateway)."""
 
     events = Signal(object)
     state_changed = Signal(object)
@@ -67,6 +68,10 @@ class FakeObs:
     async def set_persistent_data(self, slot: str, value: Any) -> None:
         self._check("SetPersistentData")
         self.hub.slots[slot] = json.loads(json.dumps(value))
+
+    async def set_input_mute(self, input_name: str, muted: bool) -> None:
+        self._check("SetInputMute")
+        self.hub.mutes.append((input_name, muted))
 
     def hear(self, data: dict[str, Any]) -> None:
         if self.state is ConnectionState.CONNECTED:
