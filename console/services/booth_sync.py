@@ -133,6 +133,10 @@ class BoothSync:
         """What the stage console said last (None: not heard from yet)."""
         return self._stage
 
+    def set_stage_source(self, source: Callable[[], StageSummary | None]) -> None:
+        """Answer roll calls with what ``source`` says of the stage (None: nothing)."""
+        self._stage_source = source
+
     # -- lifecycle ---------------------------------------------------------------------
 
     def start(self) -> None:

@@ -4,7 +4,7 @@ Booth consoles have no access to the show's database: the stage console sends
 them a :class:`~console.models.stage_summary.StageSummary` through OBS whenever
 the live segment or the next one changes (a take, back, skip, an edit or an
 import that changes them, rehearsal switched), and answers roll calls with it
-(``BoothSync``'s ``stage_source``). Only the console holding the stage role speaks
+(it is the sync's stage source). Only the console holding the stage role speaks
 for the stage, so booths never hear two versions of the show. Sends go through
 the sync, in the background lane: never in front of a take.
 """
@@ -34,6 +34,7 @@ class StageAnnouncer:
         self._role = role
         self._wake = asyncio.Event()
         self._sender = BackgroundTask("stage-announcer", self._run)
+        sync.set_stage_source(self.for_roll_call)
         runner.live_changed.connect(self._on_change)
         runner.show_changed.connect(self._on_change)
         if role is not None:
