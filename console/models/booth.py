@@ -28,6 +28,7 @@ else is there to answer. Pure: times are passed in.
 from __future__ import annotations
 
 import enum
+import json
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -380,8 +381,16 @@ def decode_message(data: Mapping[str, Any]) -> Message:
 
 
 def encode_slot(states: Iterable[BoothState]) -> dict[str, Any]:
-    """What the persistent-data slot :data:`SLOT` holds: every booth's newest state."""
-    return {"app": APP, "v": VERSION, "booths": [encode(state) for state in states]}
+    """What the persistent-data slot :data:`SLOT` holds: every booth's newest state.
+
+    The states are JSON text in ASCII (``\\u`` escapes), not JSON objects: OBS 29
+    (obs-websocket 5.1) hands persistent data back with every non-ASCII character
+    mangled (its UTF-8 read as Latin-1: "Amélie" comes back "AmÃ©lie"), and ASCII
+    survives that, as it survives a fixed OBS.
+    """
+    booths = [encode(state) for state in states]
+    return {"app": APP, "v": VERSION,
+            "booths": json.dumps(booths, ensure_ascii=True, separators=(",", ":"))}
 
 
 def decode_slot(value: Any) -> tuple[list[BoothState], list[InvalidValue]]:
@@ -393,7 +402,8 @@ def decode_slot(value: Any) -> tuple[list[BoothState], list[InvalidValue]]:
         return [], [InvalidValue("slot", "does not hold this console's booth states")]
     try:
         _check_version(value)
-        entries = _items(value, "booths", MAX_BOOTHS)
+        listed = {"booths": _json_text(value.get("booths"), "booths")}
+        entries = _items(listed, "booths", MAX_BOOTHS)
     except InvalidValue as error:
         return [], [error]
     states: list[BoothState] = []
@@ -407,3 +417,22 @@ def decode_slot(value: Any) -> tuple[list[BoothState], list[InvalidValue]]:
             problems.append(InvalidValue(f"booths[{index}].{error.field}".rstrip("."),
                                          error.problem))
     return states, problems
+
+
+MAX_SLOT_TEXT = 1024 * 1024  # far more than MAX_BOOTHS states need
+
+
+def _json_text(value: Any, field: str) -> Any:
+    """The JSON that the text ``value`` holds; InvalidValue naming ``field`` otherwise."""
+    if not isinstance(value, str) or len(value) > MAX_SLOT_TEXT:
+        raise InvalidValue(field, f"must be JSON text of at most {MAX_SLOT_TEXT} characters")
+    try:
+        return json.loads(value, parse_constant=_no_constant)
+    except RecursionError:
+        raise InvalidValue(field, "nests too deeply") from None
+    except ValueError as error:  # JSONDecodeError, NaN or Infinity
+        raise InvalidValue(field, f"is not JSON ({error})") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")

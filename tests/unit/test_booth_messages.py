@@ -4,6 +4,7 @@ field named, never half-read and never with another exception."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -123,17 +124,32 @@ def test_summaries_that_say_the_same_are_the_same_whoever_sent_them() -> None:
 
 def test_the_slot_keeps_good_entries_and_names_the_bad_ones() -> None:
     good = BoothState("fr", ready=True, console="booth-fr [1]", seq=3, updated_at=AT)
-    slot = booth.encode_slot([good])
-    slot["booths"].append({**booth.encode(good), "language": "??"})
-    slot["booths"].append("not an object")
+    entries = [booth.encode(good), {**booth.encode(good), "language": "??"}, "not an object"]
+    slot = {**booth.encode_slot([]), "booths": json.dumps(entries)}
     states, problems = booth.decode_slot(slot)
     assert states == [good]
     assert [problem.field for problem in problems] == ["booths[1].language", "booths[2]"]
 
 
+def test_the_slot_is_ascii_whatever_the_names_so_obs_keeps_them_intact() -> None:
+    state = BoothState("ar", interpreter="Amélie عمر", console="كابينة [1]", seq=1,
+                       updated_at=AT)
+    slot = booth.encode_slot([state])
+    assert json.dumps(slot, ensure_ascii=False).isascii()
+    assert booth.decode_slot(json.loads(json.dumps(slot))) == ([state], [])
+
+
+@pytest.mark.parametrize("booths", [
+    [], "[", "[NaN]", "{}", "[" * 100_000, "x" * (booth.MAX_SLOT_TEXT + 1), json.dumps([{}] * 65)])
+def test_a_slot_that_does_not_read_is_refused_whole(booths: object) -> None:
+    states, problems = booth.decode_slot({**booth.encode_slot([]), "booths": booths})
+    assert states == []
+    assert problems[0].field == "booths"
+
+
 def test_a_slot_never_written_holds_nothing_and_a_foreign_one_is_refused() -> None:
     assert booth.decode_slot(None) == ([], [])
-    states, problems = booth.decode_slot({"app": "someone else", "booths": []})
+    states, problems = booth.decode_slot({"app": "someone else", "booths": "[]"})
     assert states == []
     assert problems[0].field == "slot"
 

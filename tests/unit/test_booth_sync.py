@@ -202,7 +202,8 @@ def test_the_slot_keeps_what_other_consoles_wrote_meanwhile(aio: LoopRunner) -> 
             await settle()
             hub.slots[booth.SLOT] = booth.encode_slot([elsewhere])
             await fr.sync.publish("fr", ready("booth-fr [1]"))
-            await until(lambda: len(hub.slots[booth.SLOT]["booths"]) == 2, 2, "merged")
+            await until(lambda: len(booth.decode_slot(hub.slots[booth.SLOT])[0]) == 2, 2,
+                        "merged")
         states, problems = booth.decode_slot(hub.slots[booth.SLOT])
         assert {state.language for state in states} == {"fr", "es"}
         assert problems == []
