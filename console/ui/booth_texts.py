@@ -19,9 +19,9 @@ from console.models.stage_summary import SegmentSummary, StageSummary
 from console.models.timer_text import NO_TIME, time_left_text
 from console.ui.theme import Tone
 
-WAITING_FOR_STAGE = "Waiting for the stage console"
-WAITING_DETAIL = ("Who is on, who is next and what this booth does show here as soon as "
-                  "the stage console is heard from (it answers within a second when it runs).")
+NOT_KNOWN = "—"
+WAITING_DETAIL = ("Not heard from the stage console yet. Who is on, who is next and what "
+                  "this booth does show here as soon as it is (within a second when it runs).")
 
 
 @dataclass(frozen=True)
@@ -69,36 +69,41 @@ def planned_length(segment: SegmentSummary | None) -> str:
 
 
 def mode_text(stage: StageSummary | None, role: ChannelRole | None, language: str) -> Said:
-    """What this booth does now, with who is on the floor."""
+    """What this booth does now, on two lines (the action, then from what), with a detail."""
     if stage is None:
-        return Said(WAITING_FOR_STAGE, Tone.NEUTRAL, WAITING_DETAIL)
+        return Said("WAITING FOR\nTHE STAGE", Tone.NEUTRAL, WAITING_DETAIL)
     spoken = stage.spoken_language or stage.floor_language
     standby = "" if stage.live is not None else "Nothing live yet. When it starts: "
     if role is None:
-        return Said("NOT IN THE PLAN", Tone.WARNING,
+        return Said("NOT IN\nTHE PLAN", Tone.WARNING,
                     f"The show's channel plan has no {language_badge(language)} channel: "
                     "ask the stage manager.")
     if role.mode is ChannelMode.FLOOR:
-        return Said("REST: FLOOR", Tone.NEUTRAL,
+        return Said(f"REST\nfloor speaks {language_badge(spoken)}", Tone.NEUTRAL,
                     f"{standby}The speaker speaks {language_name(spoken)}: the floor sound "
                     "serves this channel.")
     if role.mode is ChannelMode.DIRECT:
-        return Said(f"INTERPRET FROM {language_badge(spoken)}", Tone.OK,
+        return Said(f"INTERPRET\nfrom {language_badge(spoken)}", Tone.OK,
                     f"{standby}Directly from the floor ({language_name(spoken)}).")
     if role.mode is ChannelMode.RELAY and role.relay_from:
-        return Said(f"RELAY FROM {language_badge(role.relay_from)}", Tone.WARNING,
+        return Said(f"RELAY\nfrom {language_badge(role.relay_from)}", Tone.WARNING,
                     f"{standby}The speaker speaks {language_name(spoken)}: take the "
                     f"{language_name(role.relay_from)} booth's interpretation.")
-    return Said("NO SOURCE", Tone.ALARM,
+    return Said("NO SOURCE\ncall the stage", Tone.ALARM,
                 f"{standby}This booth understands neither {language_name(spoken)} nor a working "
                 "pivot booth: tell the stage manager.")
+
+
+def caption(word: str, segment: SegmentSummary | None) -> str:
+    """"NOW · in Arabic": the language spoken, in words next to its badge."""
+    return f"{word} · in {language_name(segment.language)}" if segment is not None else word
 
 
 def on_air_text(on_air: bool | None, coughing: bool) -> Said:
     if coughing:
         return Said("MUTED (cough)", Tone.WARNING)
     if on_air is None:
-        return Said("ON AIR: not known yet", Tone.NEUTRAL)
+        return Said("ON AIR: unknown", Tone.NEUTRAL)
     return Said("ON AIR", Tone.PROGRAM) if on_air else Said("OFF AIR", Tone.NEUTRAL)
 
 

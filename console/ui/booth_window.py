@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.models.booth import BoothState
+from console.models.booth import BoothState, HandoverState
 from console.models.obs_state import ConnectionState
 from console.models.stage_summary import SegmentSummary
 from console.services.booth_desk import BoothDesk
@@ -286,10 +286,13 @@ class BoothWindow(QMainWindow):
                                                             self._desk.interpreter))
         self.need_relay.setChecked(state.need_relay)
         self.no_floor.setChecked(state.no_floor_sound)
+        self._show_pivot()
+        self._show_handover()
+
+    def _show_pivot(self) -> None:
         pivot = self._desk.pivot()
         self.need_relay.setText(f"Need relay ({texts.language_badge(pivot)})" if pivot
                                 else "Need relay")
-        self._show_handover()
 
     def _show_handover(self) -> None:
         now = self._desk.now()
@@ -299,17 +302,21 @@ class BoothWindow(QMainWindow):
         asked = self._desk.awaiting_my_answer() is not None
         self.accept.setVisible(asked)
         self.decline.setVisible(asked)
+        handover = self._desk.handover()
+        pending = handover is not None and handover.state is HandoverState.REQUESTED
+        self.handover.setEnabled(not pending)  # one request at a time
 
     def _show_stage(self) -> None:
         stage = self._desk.stage
-        waiting = texts.WAITING_FOR_STAGE if stage is None else ""
-        self.now_caption.setText("NOW" if stage is None or stage.live else "NOW: nothing live")
-        self.next_caption.setText("NEXT")
-        self._show_segment(stage.live if stage else None, self.now_language, self.now_speakers,
-                           self.now_title, waiting or "—")
-        self._show_segment(stage.next if stage else None, self.next_language,
-                           self.next_speakers, self.next_title,
-                           waiting or "End of the rundown")
+        live, upcoming = (stage.live, stage.next) if stage else (None, None)
+        self.now_caption.setText(texts.caption("NOW", live) if stage is None or live
+                                 else "NOW: nothing live")
+        self.next_caption.setText(texts.caption("NEXT", upcoming))
+        self._show_segment(live, self.now_language, self.now_speakers, self.now_title,
+                           texts.NOT_KNOWN)
+        self._show_segment(upcoming, self.next_language, self.next_speakers, self.next_title,
+                           texts.NOT_KNOWN if stage is None else "End of the rundown")
+        self._show_pivot()
         self._show_mode()
         self._show_running_time()
 
