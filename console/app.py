@@ -1,9 +1,10 @@
-"""The composition root: builds the store, the OBS connection, the services and the window.
+"""The stage console's composition root: the store, the OBS connection, the services, the window.
 
-One asyncio loop (qasync) runs on the Qt main thread. ``run_gui`` owns the
-QApplication and the loop; :class:`ConsoleApp` owns everything else and tears
-it down in the reverse order it was built, so no thread, task or socket
-outlives the window.
+One asyncio loop (qasync) runs on the Qt main thread. ``run_gui``
+(``ui/gui_loop.run_gui_app``) owns the QApplication and the loop;
+:class:`ConsoleApp` owns everything else and tears it down in the reverse order it
+was built, so no thread, task or socket outlives the window. An interpreter booth
+has a composition root of its own (``console/booth_app.py``).
 """
 
 from __future__ import annotations
@@ -13,21 +14,17 @@ import contextlib
 import functools
 import logging
 import os
-import signal
 import socket
-import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
-import qasync
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
 
 from console import logs
 from console.formats.lower_third_template import load_template
@@ -40,6 +37,8 @@ from console.obs.mirror import ObsMirror
 from console.obs.provision import ObsPreflightService
 from console.services.asrun_log import AsRunLog
 from console.services.asrun_recorder import AsRunRecorder
+from console.services.booth_sync import BoothSync, Sender, sender_id
+from console.services.channel_board import ChannelBoard
 from console.services.control_api import ControlServer
 from console.services.control_token import control_token
 from console.services.handoff import HandoffService
@@ -50,6 +49,7 @@ from console.services.rundown_editor import RundownEditor
 from console.services.show_import import ImportAuthor
 from console.services.show_runner import ShowRunner
 from console.services.show_sync import ShowSync
+from console.services.stage_announcer import StageAnnouncer
 from console.services.stage_clock import StageClock
 from console.services.stage_role import RoleStatus, StageRole, signature, this_console
 from console.services.storage_health import StorageHealth
@@ -58,27 +58,20 @@ from console.store.asrun import AsRunWriter
 from console.store.database import open_database
 from console.ui import shortcuts, tasks
 from console.ui.clock_panel import ClockPanel
+from console.ui.gui_loop import run_gui_app
 from console.ui.import_controller import ImportController
 from console.ui.lower_third_render import render_lower_third_png
-from console.ui.main_thread_gc import MainThreadGarbageCollector
 from console.ui.main_window import MainWindow
 from console.ui.now_next_panel import NowNextPanel
 from console.ui.password_controller import PasswordController
 from console.ui.preflight_panel import PreflightPanel
 from console.ui.presenter_controller import PresenterController
-from console.ui.qt_messages import route_qt_messages_to_log
 from console.ui.rundown_view import RundownPanel
 from console.ui.show_controls import ShowControls
 from console.ui.status_bands import StatusBands
 from console.ui.subscription import subscribe
-from console.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-# Python runs signal handlers only when the interpreter gets control; this timer
-# gives it control even while Qt waits for input.
-SIGNAL_POLL_MS = 200
 
 
 @dataclass(frozen=True)
@@ -103,6 +96,7 @@ class ConsoleApp:
         self._build_store(options)
         self._build_obs(password)
         self._build_show(options)
+        self._build_booths(options)
         self._build_window(options)
         self._build_handoff(options)
         self._build_controllers(options)
@@ -142,6 +136,14 @@ class ConsoleApp:
                                                  self.signature),
                                     role_guard=self.role.refusal)
 
+    def _build_booths(self, options: AppOptions) -> None:
+        # The booths hear who is on from this console, and it hears the booths: through
+        # OBS, in the background lane (never in front of a take).
+        me = Sender(sender_id(options.console_name, self.me.instance), ConsoleRole.STAGE)
+        self.booth_sync = BoothSync(self.background_gateway, me)
+        self.announcer = StageAnnouncer(self.runner, self.booth_sync, self.role)
+        self.channels = ChannelBoard(self.booth_sync, self.announcer.summary, self.runner.now)
+
     def _build_window(self, options: AppOptions) -> None:
         self.window = MainWindow(self.mirror, self.switcher, options.settings_path,
                                  options.title_suffix or self._endpoint.url)
@@ -160,7 +162,8 @@ class ConsoleApp:
         self.control: ControlServer | None = None
         if options.control_port is not None:
             token, generated = control_token(os.environ)
-            self.control = ControlServer(self.handoff, token, options.control_port)
+            self.control = ControlServer(self.handoff, token, options.control_port,
+                                         channels=self.channels.rows)
             self._control_token_generated = (token, generated)
 
     def _build_controllers(self, options: AppOptions) -> None:
@@ -233,7 +236,8 @@ class ConsoleApp:
         if self.options.rehearsal and self.role.held:
             tasks.run_task(self.handoff.set_rehearsal(True), description="Rehearsal mode",
                            on_error=self.window.show_error)
-        for service in (self.role, self.sync, self.clock, self.readiness):
+        for service in (self.role, self.sync, self.clock, self.readiness, self.booth_sync,
+                        self.announcer):
             service.start()
         self.connection.start()
         log.info("console started", extra={"db": str(self.options.db_path),
@@ -255,6 +259,8 @@ class ConsoleApp:
         await self.readiness.close()
         await self.lower_thirds.close()
         await self.clock.stop()
+        await self.announcer.close()
+        await self.booth_sync.close()
         await self.sync.close()
         self.editor.close()
         self.recorder.close()
@@ -277,81 +283,9 @@ class ConsoleApp:
             self.window.deleteLater()
 
 
-def _install_signal_handlers(request_quit: Callable[[], object]) -> QTimer:
-    def handler(signum: int, _frame: object) -> None:
-        log.info("received signal %s, closing", signal.Signals(signum).name)
-        request_quit()
-
-    signal.signal(signal.SIGTERM, handler)
-    signal.signal(signal.SIGINT, handler)
-    timer = QTimer()
-    timer.start(SIGNAL_POLL_MS)
-    timer.timeout.connect(lambda: None)
-    return timer
-
-
-def run_to_completion(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T]) -> T:
-    """``loop.run_until_complete`` for a qasync loop, without its last ``processEvents``:
-    qasync runs that with no running loop set, so a task stepped there dies with
-    "no running event loop". Events left over simply run in the next loop run."""
-    future = asyncio.ensure_future(coro, loop=loop)
-
-    def stop(_future: asyncio.Future[T]) -> None:
-        loop.stop()
-
-    future.add_done_callback(stop)
-    try:
-        loop.run_forever()
-    finally:
-        future.remove_done_callback(stop)
-    if not future.done():
-        raise RuntimeError("the event loop stopped before the coroutine finished")
-    return future.result()
-
-
-async def _run_until_closed(
-    console: ConsoleApp, closed: asyncio.Event, after_start: AfterStart | None
-) -> None:
-    console.start()
-    if after_start is not None:
-        tasks.run_task(after_start(console), description="Prepare the show",
-                       on_error=console.window.show_error)
-    try:
-        await closed.wait()
-    finally:
-        await console.close()
+def run_gui(options: AppOptions, password: str, after_start: AfterStart | None = None) -> int:
+    """Show the console until its window is closed (or SIGTERM/SIGINT); return the exit code."""
+    return run_gui_app(lambda: ConsoleApp(options, password), after_start)
 
 
 AfterStart = Callable[[ConsoleApp], Coroutine[Any, Any, None]]
-
-
-def run_gui(options: AppOptions, password: str, after_start: AfterStart | None = None) -> int:
-    """Show the console until its window is closed (or SIGTERM/SIGINT); return the exit code."""
-    route_qt_messages_to_log()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setApplicationName("conference-console")
-    app.setQuitOnLastWindowClosed(False)
-    apply_theme(app)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    closed = asyncio.Event()
-    # Handlers first: a SIGTERM while the console is still being built closes it as
-    # soon as it stands, instead of killing it halfway.
-    quit_requested: list[bool] = []
-    window: list[MainWindow] = []
-    timer = _install_signal_handlers(
-        lambda: window[0].close() if window else quit_requested.append(True))
-    collector = MainThreadGarbageCollector()
-    with loop:
-        console = ConsoleApp(options, password)
-        console.window.closing.connect(closed.set)
-        window.append(console.window)
-        if quit_requested:
-            closed.set()
-        run_to_completion(loop, _run_until_closed(console, closed, after_start))
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        timer.stop()
-    collector.stop()
-    asyncio.set_event_loop(None)
-    return 0

@@ -10,7 +10,12 @@ from typing import Any
 from console import paths, secrets
 from console.commands.common import add_db_argument
 from console.commands.obs_status import add_obs_argument
+from console.models.booth import check_language
+from console.models.errors import InvalidValue
+from console.models.limits import MAX_NAME, check_text
 from console.obs.endpoint import ObsEndpoint
+
+STAGE, INTERPRETER = "stage", "interpreter"
 
 
 def register(subparsers: Any) -> None:
@@ -33,6 +38,16 @@ def register(subparsers: Any) -> None:
                         "(default: 10)")
     parser.add_argument("--rehearsal", action="store_true",
                         help="rehearse: takes go to OBS's preview only, program is untouched")
+    booth = parser.add_argument_group(
+        "interpreter booth", "an interpreter booth's console: no show database, no takes; "
+        "who is on comes from the stage console through OBS")
+    booth.add_argument("--role", choices=(STAGE, INTERPRETER), default=STAGE,
+                       help="stage (default): run the show; interpreter: a booth's console")
+    booth.add_argument("--language", metavar="CODE",
+                       help="the booth's language, e.g. fr (with --role interpreter)")
+    booth.add_argument("--interpreter", metavar="NAME",
+                       help="the interpreter at this console, as the partner and the stage "
+                       "manager see it (default: the console name)")
     parser.set_defaults(handler=run, default_log_level="INFO")
 
 
@@ -44,13 +59,17 @@ def add_console_name_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from console.app import AppOptions, run_gui  # noqa: PLC0415  (Qt loads only for the GUI)
-
     try:
         endpoint = ObsEndpoint.parse(args.obs)
-    except ValueError as error:
+        if args.role == INTERPRETER:
+            return run_booth(args, endpoint)
+        if args.language is not None or args.interpreter is not None:
+            raise ValueError("--language and --interpreter are for --role interpreter")
+    except ValueError as error:  # InvalidValue included
         print(f"error: {error}", file=sys.stderr)
         return 2
+    from console.app import AppOptions, run_gui  # noqa: PLC0415  (Qt loads only for the GUI)
+
     options = AppOptions(
         db_path=args.db, obs_url=endpoint.url,
         settings_path=paths.config_dir() / "window.ini", console_name=args.console_name,
@@ -58,3 +77,22 @@ def run(args: argparse.Namespace) -> int:
         lower_third_s=args.lower_third_seconds,
     )
     return run_gui(options, secrets.find_password(endpoint.url))
+
+
+def run_booth(args: argparse.Namespace, endpoint: ObsEndpoint) -> int:
+    """An interpreter booth's console; ValueError for arguments that do not fit."""
+    if args.language is None:
+        raise ValueError("--role interpreter needs --language, the booth's language (e.g. fr)")
+    if args.rehearsal:
+        raise ValueError("--rehearsal is the stage console's: a booth takes nothing")
+    language = check_language(args.language, "--language")
+    interpreter = check_text(args.interpreter or args.console_name, "--interpreter",
+                             max_length=MAX_NAME).strip()
+    if not interpreter:
+        raise InvalidValue("--interpreter", "must not be empty")
+    from console.booth_app import BoothOptions  # noqa: PLC0415  (Qt loads only for the GUI)
+    from console.booth_app import run_booth as run_booth_window  # noqa: PLC0415
+
+    options = BoothOptions(obs_url=endpoint.url, language=language, interpreter=interpreter,
+                           console_name=args.console_name, control_port=args.control_port)
+    return run_booth_window(options, secrets.find_password(endpoint.url))

@@ -46,6 +46,8 @@ def _scene_item_id(answer: dict[str, Any], request_type: str) -> int:
     if isinstance(item_id, bool) or not isinstance(item_id, int):
         raise ObsBadAnswer(request_type, "no sceneItemId")
     return item_id
+# Persistent data kept by OBS for every client, whatever its profile or scene collection.
+GLOBAL_REALM = "OBS_WEBSOCKET_DATA_REALM_GLOBAL"
 
 
 @dataclass(frozen=True)
@@ -227,3 +229,22 @@ class ObsGateway:
         return tuple(
             SceneItem(str(item.get("sourceName")), bool(item.get("sceneItemEnabled", True)))
             for item in (items if isinstance(items, list) else []) if isinstance(item, dict))
+
+    # -- consoles talking to each other through OBS (booth sync) ------------------------
+
+    async def broadcast(self, data: Mapping[str, Any]) -> None:
+        """Send ``data`` (a non-empty JSON object) to every client of this OBS that listens
+        to general events, as a ``CustomEvent``; our own event socket hears it too."""
+        await self._request("BroadcastCustomEvent", {"eventData": dict(data)})
+
+    async def persistent_data(self, slot: str) -> Any:
+        """The JSON value OBS keeps in ``slot`` (global realm); None when never written."""
+        answer = await self._request(
+            "GetPersistentData", {"realm": GLOBAL_REALM, "slotName": slot})
+        return answer.get("slotValue")
+
+    async def set_persistent_data(self, slot: str, value: Any) -> None:
+        """Keep ``value`` (JSON) in ``slot`` (global realm), for every client, until replaced."""
+        await self._request(
+            "SetPersistentData", {"realm": GLOBAL_REALM, "slotName": slot, "slotValue": value})
+

@@ -33,7 +33,13 @@ class BackgroundTask:
     async def stop(self) -> None:
         """Cancel it and wait until it has ended."""
         task, self._task = self._task, None
-        if task is not None:
+        if task is None:
+            return
+        # Python 3.11's wait_for (inside every OBS request) swallows a cancellation that
+        # lands as its inner future completes (CPython gh-86296): a work loop would go on
+        # waiting for its next turn and stop() with it, for ever. So cancel until it ends.
+        while not task.done():
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await asyncio.wait({task}, timeout=0.1)
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -1,16 +1,23 @@
 """The Control API: a small HTTP server on 127.0.0.1 for Stream Deck / Companion and scripts.
 
-Standard-library asyncio streams rather than a web framework: eight fixed routes,
+Standard-library asyncio streams rather than a web framework: eleven fixed routes,
 JSON in and out, one request per connection (``Connection: close``), so the server
 is short and carries no extra dependency. Every request needs
 ``Authorization: Bearer <token>``; without it nothing happens (401). The token is
 never logged (it is registered with the log scrubber as well).
 
-    GET  /api/state                       -> actions.state()
+    GET  /api/state                       -> actions.state(), with "channels"
     POST /api/take | back | skip | hold   -> actions.take() ...
     POST /api/add-time  {"seconds": N}    -> actions.add_time(N)
     POST /api/message   {"text": "..."}   -> actions.message(text)
     POST /api/rehearsal {"on": true}      -> actions.set_rehearsal(True)
+    POST /api/ready     {"ready": true}   -> booth.set_ready(True)
+    POST /api/handover  [{"accept": b}]   -> booth.handover_action(None or b)
+    POST /api/cough     {"on": true}      -> booth.cough(True)
+
+The last three are an interpreter booth's (``booth``); a console that is not a
+booth refuses them (409). ``channels`` (every interpretation channel, see
+``services/channel_board.py``) is added to the state when a source is given.
 
 An action's answer (a dict) comes back as ``{"ok": true, ...}``, unless it says the
 request was ignored (``{"ignored": why}``): 409. What an action raises is sorted by
@@ -72,6 +79,16 @@ class ControlActions(Protocol):
     async def set_rehearsal(self, enabled: bool) -> dict[str, Any]: ...
 
 
+class BoothActions(Protocol):
+    async def set_ready(self, ready: bool) -> dict[str, Any]: ...
+    async def handover_action(self, accept: bool | None) -> dict[str, Any]: ...
+    async def cough(self, on: bool) -> dict[str, Any]: ...
+
+
+NOT_A_BOOTH = "this console is not a booth: ready, handover and cough are an interpreter " \
+    "booth console's (conference-console run --role interpreter)"
+
+
 class HttpError(Exception):
     def __init__(self, status: int, message: str, field: str | None = None,
                  headers: dict[str, str] | None = None, unread_body: int = 0) -> None:
@@ -102,18 +119,20 @@ class ControlServer:
     max_connections = 256  # a show's Stream Decks and scripts, with room for bursts
 
     def __init__(self, actions: ControlActions, token: str, port: int,
-                 host: str = LOOPBACK) -> None:
+                 host: str = LOOPBACK, *, booth: BoothActions | None = None,
+                 channels: Callable[[], list[dict[str, Any]]] | None = None) -> None:
         if host != LOOPBACK:
             raise ValueError(f"the Control API listens on {LOOPBACK} only, not {host!r}")
         if not token:
             raise ValueError("the Control API needs a token")
         logs.register_secret(token)
         self._actions, self._token, self._port, self._host = actions, token.encode(), port, host
+        self._booth, self._channels = booth, channels
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[Any]] = set()
         self._busy: set[asyncio.Task[Any]] = set()  # running an action: they get a grace
         self._routes: dict[str, tuple[str, Handler]] = {
-            "/api/state": ("GET", lambda _body: actions.state()),
+            "/api/state": ("GET", self._state),
             "/api/take": ("POST", lambda _body: actions.take()),
             "/api/back": ("POST", lambda _body: actions.back()),
             "/api/skip": ("POST", lambda _body: actions.skip()),
@@ -121,6 +140,9 @@ class ControlServer:
             "/api/add-time": ("POST", self._add_time),
             "/api/message": ("POST", self._message),
             "/api/rehearsal": ("POST", self._rehearsal),
+            "/api/ready": ("POST", self._ready),
+            "/api/handover": ("POST", self._handover),
+            "/api/cough": ("POST", self._cough),
         }
 
     @property
@@ -246,6 +268,41 @@ class ControlServer:
             raise HttpError(405, f"{path} accepts {allowed} only", headers={"Allow": allowed})
         return handler
 
+    async def _state(self, _body: bytes) -> dict[str, Any]:
+        state = await self._actions.state()
+        if self._channels is None:
+            return state
+        return {**state, "channels": self._channels()}
+
+    def _the_booth(self) -> BoothActions:
+        if self._booth is None:
+            raise OperatorError(NOT_A_BOOTH)
+        return self._booth
+
+    async def _ready(self, body: bytes) -> dict[str, Any]:
+        booth = self._the_booth()
+        return await booth.set_ready(_json_flag(body, "ready"))
+
+    async def _cough(self, body: bytes) -> dict[str, Any]:
+        booth = self._the_booth()
+        return await booth.cough(_json_flag(body, "on"))
+
+    async def _handover(self, body: bytes) -> dict[str, Any]:
+        """No body (or ``{}``) asks for a handover; ``{"accept": bool}`` answers one."""
+        booth = self._the_booth()
+        if not body.strip():
+            return await booth.handover_action(None)
+        expected = "true or false to answer the partner's request (no body to make one)"
+        document = _parse_json(body, "accept", expected)
+        if not isinstance(document, dict):
+            raise InvalidValue("accept", f"send a JSON object with 'accept', {expected}")
+        if "accept" not in document:
+            return await booth.handover_action(None)
+        accept = document["accept"]
+        if not isinstance(accept, bool):
+            raise InvalidValue("accept", "must be true or false")
+        return await booth.handover_action(accept)
+
     async def _add_time(self, body: bytes) -> dict[str, Any]:
         expected = f"a number of seconds from {-MAX_ADDED_S:g} to {MAX_ADDED_S:g}"
         value = _json_field(body, "seconds", expected)
@@ -253,10 +310,7 @@ class ControlServer:
         return await self._actions.add_time(seconds)
 
     async def _rehearsal(self, body: bytes) -> dict[str, Any]:
-        value = _json_field(body, "on", "true or false")
-        if not isinstance(value, bool):
-            raise InvalidValue("on", "must be true or false")
-        return await self._actions.set_rehearsal(value)
+        return await self._actions.set_rehearsal(_json_flag(body, "on"))
 
     async def _message(self, body: bytes) -> dict[str, Any]:
         # One line: the presenter screen shows it as a single line.
@@ -308,6 +362,13 @@ def _json_field(body: bytes, field: str, expected: str) -> object:
     if not isinstance(document, dict) or field not in document:
         raise InvalidValue(field, f"is required: send a JSON object with {field!r}, {expected}")
     return document[field]
+
+
+def _json_flag(body: bytes, field: str) -> bool:
+    value = _json_field(body, field, "true or false")
+    if not isinstance(value, bool):
+        raise InvalidValue(field, "must be true or false")
+    return value
 
 
 def _parse_json(body: bytes, field: str, expected: str) -> object:

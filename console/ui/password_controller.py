@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Coroutine
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from psygnal import SignalInstance
 from PySide6.QtCore import QObject
 
 from console import logs
 from console.models.obs_state import ConnectionState
-from console.ui.main_window import MainWindow
 from console.ui.password_prompt import password_dialog
 from console.ui.subscription import subscribe
 from console.ui.tasks import run_task
+
+if TYPE_CHECKING:
+    from console.ui.booth_window import BoothWindow
+    from console.ui.main_window import MainWindow
 
 
 class Reconnectable(Protocol):
@@ -32,7 +35,8 @@ class PasswordController(QObject):
     """Opens the password dialog (``obsPasswordDialog``) once per refusal. Its status
     message stays until OBS is connected again."""
 
-    def __init__(self, window: MainWindow, connection: Reconnectable, url: str) -> None:
+    def __init__(self, window: MainWindow | BoothWindow, connection: Reconnectable,
+                 url: str) -> None:
         super().__init__(window)
         self._window = window
         self._connection = connection

@@ -33,7 +33,7 @@ class LoopRunner:
         bounded = asyncio.wait_for(coro, timeout_s)
         if self._qt:
             # As the app runs it: qasync's run_until_complete steps tasks with no running loop.
-            from console.app import run_to_completion
+            from console.ui.gui_loop import run_to_completion
 
             return run_to_completion(self.loop, bounded)
         return self.loop.run_until_complete(bounded)
