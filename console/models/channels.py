@@ -217,6 +217,19 @@ class ChannelRole:
     notes: tuple[str, ...] = field(default=())
 
 
+def heard_on_air(channel: ChannelConfig | None, role: ChannelRole | None, *, live: bool,
+                 rehearsal: bool, muted: bool = False) -> bool:
+    """Whether the audience of a channel hears it now: a segment is live (not in
+    rehearsal) and it is the floor, or a booth that does not rest on the floor and whose
+    microphone is not ``muted`` (a cough). A channel no booth can serve is on air too:
+    its listeners hear silence, which is an outage."""
+    if not live or rehearsal or channel is None:
+        return False
+    if channel.floor:
+        return True
+    return role is not None and role.mode is not ChannelMode.FLOOR and not muted
+
+
 def channel_modes(plan: ChannelPlan, speaker_language: str | None,
                   floor_language: str) -> Mapping[str, ChannelRole]:
     """What each channel does while someone speaking ``speaker_language`` is on the floor

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from console.models.channels import ChannelMode, ChannelPlan, ChannelRole, channel_modes
+from console.models.channels import ChannelPlan, ChannelRole, channel_modes, heard_on_air
 from console.models.show import Segment
 
 
@@ -52,18 +52,10 @@ class StageSummary:
         return channel_modes(self.plan, self.spoken_language, self.floor_language).get(language)
 
     def on_air(self, language: str, muted: bool = False) -> bool:
-        """Whether the audience hears the channel of ``language`` now: a segment is live
-        (not in rehearsal) and it is the floor, or a booth interpreting (directly or from
-        its pivot) whose microphone is not ``muted``. A booth resting while the speaker
-        speaks its language is not on air."""
-        if self.live is None or self.rehearsal:
-            return False
-        channel = self.plan.channel(language)
-        if channel is not None and channel.floor:
-            return True
-        role = self.role_of(language)
-        return role is not None and not muted and role.mode in (ChannelMode.DIRECT,
-                                                                ChannelMode.RELAY)
+        """Whether the audience hears the channel of ``language`` now
+        (:func:`~console.models.channels.heard_on_air`)."""
+        return heard_on_air(self.plan.channel(language), self.role_of(language),
+                            live=self.live is not None, rehearsal=self.rehearsal, muted=muted)
 
 
 def spoken_language(segment: Segment, floor_language: str) -> str:

@@ -256,7 +256,10 @@ class BoothDesk:
     # -- helpers -------------------------------------------------------------------------
 
     def _changed(self, state: BoothState, **changes: Any) -> BoothState:
-        return booth.changed(state, self.now(), self._sync.me.console, **changes)
+        # The booth speaking for itself ends any override the stage manager made.
+        return booth.changed(state, self.now(), self._sync.me.console,
+                             **{"override_by": None, "role": self._sync.me.role.value,
+                                **changes})
 
     def _lapses_in(self, handover: Handover) -> int:
         return max(0, round((handover.lapsed_at() - self.now()).total_seconds()))

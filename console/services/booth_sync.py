@@ -180,6 +180,22 @@ class BoothSync:
         self._want("save")
         return self._states.get(language, state)
 
+    async def override(self, language: str, ready: bool, by: str) -> BoothState:
+        """The stage manager sets a booth's readiness for it (its console is down, it
+        called on the intercom); the state carries who did, and the booth's next change
+        of its own ends the override."""
+        def change(state: BoothState) -> BoothState:
+            if state.ready == ready and state.override_by == by:
+                return state
+            return booth.changed(state, self._clock(), self._me.console, ready=ready,
+                                 override_by=by, role=self._me.role.value)
+
+        state = await self.publish(language, change)
+        log.info("booth %s marked %s by %s (override)", language,
+                 "ready" if ready else "not ready", by,
+                 extra={"language": language, "ready": ready, "override_by": by})
+        return state
+
     async def publish_stage(self, summary: StageSummary) -> StageSummary:
         """Tell every console who is on and who is next (the stage console's part)."""
         self._seq += 1  # taken before sending: a later call carries later news

@@ -40,6 +40,7 @@ from console.models.channels import (
     ChannelRole,
     ReadinessPolicy,
     channel_modes,
+    heard_on_air,
 )
 from console.models.meters import FLOOR_DB, MeterReading, Signal, SignalState, follow
 from console.models.show import Segment
@@ -62,6 +63,7 @@ class BoothSource(Protocol):
     @property
     def changed(self) -> SignalInstance: ...  # (BoothState)
 
+    @property
     def states(self) -> Mapping[str, BoothState]: ...
 
 
@@ -169,6 +171,13 @@ class InterpretationDesk:
                 if reading is not None else (FLOOR_DB, FLOOR_DB)
         return levels
 
+    def signal_of(self, obs: str, input_name: str) -> Signal | None:
+        """The followed signal of an OBS input that carries a channel (the control API's
+        channel rows read it)."""
+        channel = next((c for c in self.plan.channels
+                        if c.obs == obs and c.input == input_name), None)
+        return self._signals.get(channel.language) if channel is not None else None
+
     def view(self, language: str) -> ChannelView | None:
         return next((v for v in self._views if v.language == language), None)
 
@@ -249,9 +258,10 @@ class InterpretationDesk:
 
     def _on_air(self, channel: ChannelConfig, role: ChannelRole) -> bool:
         live = self._runner.live
-        if live.live is None or live.rehearsal:
-            return False
-        return channel.floor or role.mode is not ChannelMode.FLOOR
+        booth = self._booth(channel.language)
+        return heard_on_air(channel, role, live=live.live is not None,
+                            rehearsal=live.rehearsal,
+                            muted=booth is not None and booth.coughing)
 
     def _speaker_language(self) -> str | None:
         segment = self._runner.live_segment()
@@ -260,7 +270,7 @@ class InterpretationDesk:
     def _booth(self, language: str) -> BoothState | None:
         if self._booths is None:
             return None
-        return self._booths.states().get(language)
+        return self._booths.states.get(language)
 
     # -- the record -------------------------------------------------------------------
 

@@ -49,6 +49,7 @@ class Booths:
     def __init__(self) -> None:
         self.known: dict[str, BoothState] = {}
 
+    @property
     def states(self) -> dict[str, BoothState]:
         return self.known
 

@@ -60,6 +60,7 @@ class Booths:
     def __init__(self) -> None:
         self._states: dict[str, BoothState] = {}
 
+    @property
     def states(self) -> dict[str, BoothState]:
         return dict(self._states)
 
