@@ -15,7 +15,7 @@ import functools
 import logging
 import os
 import socket
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import shiboken6
+from psygnal import SignalInstance
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
@@ -33,6 +34,7 @@ from console.models.show import Show
 from console.obs.connection import ObsConnection
 from console.obs.endpoint import ObsEndpoint
 from console.obs.gateway import ObsGateway
+from console.obs.instances import ObsInstance, instances_of
 from console.obs.mirror import ObsMirror
 from console.obs.provision import ObsPreflightService
 from console.services.asrun_log import AsRunLog
@@ -54,6 +56,7 @@ from console.services.stage_clock import StageClock
 from console.services.stage_role import RoleStatus, StageRole, signature, this_console
 from console.services.storage_health import StorageHealth
 from console.services.switcher import SceneSwitcher
+from console.stage_interpretation import StageInterpretation
 from console.store.asrun import AsRunWriter
 from console.store.database import open_database
 from console.ui import shortcuts, tasks
@@ -84,19 +87,23 @@ class AppOptions:
     control_port: int | None = None  # the control API listens on 127.0.0.1 when set
     rehearsal: bool = False
     lower_third_s: float = 10.0  # the lower third hides itself after this; 0 keeps it up
+    extra_obs: tuple[tuple[str, str], ...] = ()  # (name, url) of OBS instances for channels
 
 
 class ConsoleApp:
     """Everything the console runs, built on a running qasync loop."""
 
-    def __init__(self, options: AppOptions, password: str) -> None:
+    def __init__(self, options: AppOptions, password: str,
+                 extra_passwords: Mapping[str, str] | None = None) -> None:
         self.options = options
         self._endpoint = ObsEndpoint.parse(options.obs_url)
-        logs.register_secret(password)
+        for secret in (password, *(extra_passwords or {}).values()):
+            logs.register_secret(secret)
         self._build_store(options)
         self._build_obs(password)
         self._build_show(options)
-        self._build_booths(options)
+        self._build_booths(options, instances_of(self._endpoint.url, password,
+                                                 options.extra_obs, extra_passwords or {}))
         self._build_window(options)
         self._build_handoff(options)
         self._build_controllers(options)
@@ -136,13 +143,20 @@ class ConsoleApp:
                                                  self.signature),
                                     role_guard=self.role.refusal)
 
-    def _build_booths(self, options: AppOptions) -> None:
+    def _build_booths(self, options: AppOptions, instances: tuple[ObsInstance, ...]) -> None:
         # The booths hear who is on from this console, and it hears the booths: through
         # OBS, in the background lane (never in front of a take).
         me = Sender(sender_id(options.console_name, self.me.instance), ConsoleRole.STAGE)
         self.booth_sync = BoothSync(self.background_gateway, me)
-        self.announcer = StageAnnouncer(self.runner, self.booth_sync, self.role)
-        self.channels = ChannelBoard(self.booth_sync, self.announcer.summary, self.runner.now)
+        self.interpretation = StageInterpretation(
+            instances, options.db_path, self.runner, asrun=self.asrun, booths=self.booth_sync,
+            role=self.role, console_name=options.console_name)
+        self.desk = self.interpretation.desk
+        self.announcer = StageAnnouncer(self.runner, self.booth_sync, self.role,
+                                        plan_for=self.interpretation.plan_for)
+        self.interpretation.setup.changed.connect(self.announcer.refresh)
+        self.channels = ChannelBoard(self.booth_sync, self.announcer.summary, self.runner.now,
+                                     meters=self.desk)
 
     def _build_window(self, options: AppOptions) -> None:
         self.window = MainWindow(self.mirror, self.switcher, options.settings_path,
@@ -155,7 +169,7 @@ class ConsoleApp:
                                              auto_hide_s=options.lower_third_s or None)
         self.handoff = HandoffService(self.runner, self.switcher, self.mirror, self.clock,
                                       lower_thirds=self.lower_thirds, asrun=self.asrun,
-                                      role=self.role)
+                                      role=self.role, channels=self.desk)
         self.readiness = ReadinessMonitor(self.background_gateway, self.runner)
         self.countdown = PresenterCountdown(self.background_gateway, self.clock,
                                             runs_the_show=lambda: self.role.held)
@@ -179,10 +193,11 @@ class ConsoleApp:
         window.add_panel("preflightDock", "Preflight", self.preflight,
                          Qt.DockWidgetArea.LeftDockWidgetArea, behind="obsDock")
         self.imports = ImportController(window, self.editor, self.runner)
-        self.passwords = PasswordController(window, self.connection, self._endpoint.url)
+        self.passwords = PasswordController(window, MainObsLogin(self), self._endpoint.url)
         self.show_controls = ShowControls(window, self.runner, self.handoff, self.role)
         self.bands = StatusBands(window, self.runner, self.storage, self.role,
                                  self.show_controls.claim_role)
+        self.interpretation.add_to_window(window)
         self._build_presenter()
         subscribe(window, self.role.changed, self._on_role)
         self._on_role(self.role.status)
@@ -237,7 +252,7 @@ class ConsoleApp:
             tasks.run_task(self.handoff.set_rehearsal(True), description="Rehearsal mode",
                            on_error=self.window.show_error)
         for service in (self.role, self.sync, self.clock, self.readiness, self.booth_sync,
-                        self.announcer):
+                        self.announcer, self.interpretation):
             service.start()
         self.connection.start()
         log.info("console started", extra={"db": str(self.options.db_path),
@@ -259,6 +274,8 @@ class ConsoleApp:
         await self.readiness.close()
         await self.lower_thirds.close()
         await self.clock.stop()
+        await self.interpretation.close()
+        self.interpretation.setup.changed.disconnect(self.announcer.refresh)
         await self.announcer.close()
         await self.booth_sync.close()
         await self.sync.close()
@@ -283,9 +300,26 @@ class ConsoleApp:
             self.window.deleteLater()
 
 
-def run_gui(options: AppOptions, password: str, after_start: AfterStart | None = None) -> int:
+def run_gui(options: AppOptions, password: str, after_start: AfterStart | None = None, *,
+            extra_passwords: Mapping[str, str] | None = None) -> int:
     """Show the console until its window is closed (or SIGTERM/SIGINT); return the exit code."""
-    return run_gui_app(lambda: ConsoleApp(options, password), after_start)
+    return run_gui_app(lambda: ConsoleApp(options, password, extra_passwords), after_start)
+
+
+class MainObsLogin:
+    """The main OBS's password, as the password prompt changes it: the console's
+    connection and its meter feed's both log in with the new one."""
+
+    def __init__(self, console: ConsoleApp) -> None:
+        self._console = console
+
+    @property
+    def state_changed(self) -> SignalInstance:
+        return self._console.connection.state_changed
+
+    async def reconnect_with(self, password: str) -> None:
+        await self._console.connection.reconnect_with(password)
+        await self._console.interpretation.reconnect_meters(password)
 
 
 AfterStart = Callable[[ConsoleApp], Coroutine[Any, Any, None]]

@@ -6,7 +6,9 @@ console's messages, through OBS) and builds nothing that changes the show: no
 scene switcher, no handoff, no rundown editor, no stage role. What it has: one
 connection to the show's OBS, the booth sync (in that connection's background
 lane), the booth desk (ready, handover, flags, cough), the channel rows and,
-with ``--control-port``, the control API's booth routes.
+with ``--control-port``, the control API's booth routes. Meters: a meter feed per
+OBS (the main one and each ``--extra-obs``: the plan may put the booth on either),
+which also carries the cough's mute for a booth on another OBS than the main one.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -25,15 +28,20 @@ from PySide6.QtGui import QGuiApplication
 
 from console import logs
 from console.models.asrun import ConsoleRole
+from console.models.channels import MAIN_OBS
 from console.obs.connection import ObsConnection
 from console.obs.endpoint import ObsEndpoint
 from console.obs.gateway import ObsGateway
+from console.obs.instances import instances_of
+from console.obs.meter_feed import MeterFeed
 from console.services.booth_desk import BoothControl, BoothDesk
 from console.services.booth_sync import BoothSync, Sender, sender_id
 from console.services.channel_board import ChannelBoard
 from console.services.control_api import ControlServer
 from console.services.control_token import control_token
+from console.services.meter_readings import BoothLevels, MeterReadings
 from console.ui import booth_texts, tasks
+from console.ui.booth_meters import BoothMeter, BoothMeters
 from console.ui.booth_window import BoothWindow
 from console.ui.gui_loop import run_gui_app
 from console.ui.password_controller import PasswordController
@@ -52,35 +60,54 @@ class BoothOptions:
     interpreter: str  # the person at this console
     console_name: str = socket.gethostname()
     control_port: int | None = None  # the control API listens on 127.0.0.1 when set
+    extra_obs: tuple[tuple[str, str], ...] = ()  # (name, url) of other OBS instances
 
 
 class BoothApp:
     """Everything an interpreter booth console runs, built on a running qasync loop."""
 
-    def __init__(self, options: BoothOptions, password: str) -> None:
+    def __init__(self, options: BoothOptions, password: str,
+                 extra_passwords: Mapping[str, str] | None = None) -> None:
         self.options = options
         self._endpoint = ObsEndpoint.parse(options.obs_url)
-        logs.register_secret(password)
+        for secret in (password, *(extra_passwords or {}).values()):
+            logs.register_secret(secret)
         self.connection = ObsConnection(self._endpoint, password, name="main")
         self.gateway = ObsGateway(self.connection)
+        self.feeds = {instance.name: MeterFeed(ObsEndpoint.parse(instance.url),
+                                               instance.password,
+                                               name=f"{instance.name}-meters")
+                      for instance in instances_of(self._endpoint.url, password,
+                                                   options.extra_obs, extra_passwords or {})}
         me = Sender(sender_id(options.console_name, uuid.uuid4().hex[:12]),
                     ConsoleRole.INTERPRETER)
         # Messages wait in the background lane; the cough's mute goes first.
         self.sync = BoothSync(self.gateway.background(), me,
                               own_languages=(options.language,))
         self.desk = BoothDesk(self.sync, self.gateway, options.language, options.interpreter,
-                              clock=utc_now)
+                              clock=utc_now,
+                              audio={name: feed.gateway for name, feed in self.feeds.items()
+                                     if name != MAIN_OBS})
         self.channels = ChannelBoard(self.sync, lambda: self.sync.stage, utc_now,
                                      own_language=options.language)
         title = f"{booth_texts.booth_title(options.language)} · {options.interpreter}"
         self._window = BoothWindow(self.desk, f"{title} · {self._endpoint.url}")
         self.passwords = PasswordController(self._window, self.connection, self._endpoint.url)
+        self._build_meters(options.language)
         self.control: ControlServer | None = None
         if options.control_port is not None:
             self._token, self._token_generated = control_token(os.environ)
             self.control = ControlServer(BoothControl(self.desk), self._token,
                                          options.control_port, booth=self.desk,
                                          channels=self.channels.rows)
+
+    def _build_meters(self, language: str) -> None:
+        levels = BoothLevels(MeterReadings(self.feeds),
+                             lambda: self.sync.stage.plan if self.sync.stage else None, language)
+        floor = BoothMeter("floorMeter", "FLOOR")
+        booth = BoothMeter("boothMeter", f"{language.upper()} (you)")
+        self._window.set_meters(floor, booth)
+        self.meters = BoothMeters(floor, booth, levels)
 
     @property
     def window(self) -> BoothWindow:
@@ -96,6 +123,8 @@ class BoothApp:
                            on_error=self._window.show_error)
         self.sync.start()
         self.connection.start()
+        for feed in self.feeds.values():
+            feed.start()
         log.info("booth console started", extra={
             "language": self.options.language, "obs_url": self._endpoint.url,
             "console": self.sync.me.console})
@@ -117,12 +146,15 @@ class BoothApp:
             await self.control.stop()
         await self.desk.close()  # lifts a cough's mute while OBS is still connected
         await self.sync.close()
+        for feed in self.feeds.values():
+            await feed.stop()
         await self.connection.stop()
         if shiboken6.isValid(self._window):
             self._window.deleteLater()
         log.info("console stopped")
 
 
-def run_booth(options: BoothOptions, password: str) -> int:
+def run_booth(options: BoothOptions, password: str,
+              extra_passwords: Mapping[str, str] | None = None) -> int:
     """Show the booth console until its window is closed (or SIGTERM/SIGINT)."""
-    return run_gui_app(lambda: BoothApp(options, password))
+    return run_gui_app(lambda: BoothApp(options, password, extra_passwords))

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from console import paths
+from console.models.channels import MAIN_OBS
+from console.obs.endpoint import ObsEndpoint
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
@@ -14,3 +17,37 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
         "--db", type=Path, default=paths.default_database(), metavar="PATH",
         help="the console database (default: %(default)s)",
     )
+
+
+OBS_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+
+
+def add_extra_obs_argument(parser: argparse.ArgumentParser) -> None:
+    """``--extra-obs NAME=URL`` (repeatable): another OBS instance, named as in the
+    channel plan (the first OBS, ``--obs``, is called "main")."""
+    parser.add_argument(
+        "--extra-obs", action="append", default=[], metavar="NAME=URL",
+        help="another OBS instance for interpretation channels (an output has six audio "
+        "tracks: the seventh mix needs a second OBS), named as in the channel plan, e.g. "
+        "second=ws://127.0.0.1:4456; repeatable. Its password comes from "
+        "OBS_WEBSOCKET_PASSWORD_<NAME> (e.g. OBS_WEBSOCKET_PASSWORD_SECOND) or the keyring",
+    )
+
+
+def parse_extra_obs(values: list[str]) -> tuple[tuple[str, str], ...]:
+    """``[("second", "ws://127.0.0.1:4456"), ...]`` from the flag's values; ValueError
+    naming the flag and the value otherwise."""
+    parsed: dict[str, str] = {}
+    for value in values:
+        name, sep, url = value.partition("=")
+        if not sep or not OBS_NAME.fullmatch(name):
+            raise ValueError(f"--extra-obs {value!r}: write NAME=URL, NAME in lower-case "
+                             "letters, digits, - and _ (e.g. second=ws://127.0.0.1:4456)")
+        if name == MAIN_OBS or name in parsed:
+            raise ValueError(f"--extra-obs {value!r}: the name {name!r} is taken "
+                             f"({MAIN_OBS!r} is the --obs connection)")
+        try:
+            parsed[name] = ObsEndpoint.parse(url).url
+        except ValueError as error:
+            raise ValueError(f"--extra-obs {value!r}: {error}") from None
+    return tuple(parsed.items())

@@ -116,8 +116,10 @@ def _run_console(args: argparse.Namespace, obs: PrivateObs, second: PrivateObs |
     options = AppOptions(
         db_path=args.db, obs_url=obs.url, settings_path=paths.config_dir() / "window.ini",
         console_name=args.console_name, title_suffix=f"demo show, {where}",
+        extra_obs=((SECOND_OBS, second.url),) if second is not None else (),
     )
-    return run_gui(options, obs.password, after_start=after_start)
+    return run_gui(options, obs.password, after_start=after_start,
+                   extra_passwords={SECOND_OBS: second.password} if second else None)
 
 
 def _cleanup(started: list[PrivateObs], display: VirtualDisplay | None, obs_home: Path) -> None:

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from console import paths, secrets
-from console.commands.common import add_db_argument
+from console.commands.common import add_db_argument, add_extra_obs_argument, parse_extra_obs
 from console.commands.obs_status import add_obs_argument
 from console.models.booth import check_language
 from console.models.errors import InvalidValue
@@ -25,6 +25,7 @@ def register(subparsers: Any) -> None:
         f"{secrets.PASSWORD_ENV}, the OS keyring, or a prompt in the window.",
     )
     add_obs_argument(parser)
+    add_extra_obs_argument(parser)
     add_db_argument(parser)
     add_console_name_argument(parser)
     parser.add_argument(
@@ -61,8 +62,9 @@ def add_console_name_argument(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         endpoint = ObsEndpoint.parse(args.obs)
+        extra_obs = parse_extra_obs(args.extra_obs)
         if args.role == INTERPRETER:
-            return run_booth(args, endpoint)
+            return run_booth(args, endpoint, extra_obs)
         if args.language is not None or args.interpreter is not None:
             raise ValueError("--language and --interpreter are for --role interpreter")
     except ValueError as error:  # InvalidValue included
@@ -74,12 +76,19 @@ def run(args: argparse.Namespace) -> int:
         db_path=args.db, obs_url=endpoint.url,
         settings_path=paths.config_dir() / "window.ini", console_name=args.console_name,
         control_port=args.control_port, rehearsal=args.rehearsal,
-        lower_third_s=args.lower_third_seconds,
+        lower_third_s=args.lower_third_seconds, extra_obs=extra_obs,
     )
-    return run_gui(options, secrets.find_password(endpoint.url))
+    return run_gui(options, secrets.find_password(endpoint.url),
+                   extra_passwords=extra_passwords(extra_obs))
 
 
-def run_booth(args: argparse.Namespace, endpoint: ObsEndpoint) -> int:
+def extra_passwords(extra_obs: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Each extra OBS's password, from its own variable or the keyring (never argv)."""
+    return {name: secrets.find_password(url, obs_name=name) for name, url in extra_obs}
+
+
+def run_booth(args: argparse.Namespace, endpoint: ObsEndpoint,
+              extra_obs: tuple[tuple[str, str], ...]) -> int:
     """An interpreter booth's console; ValueError for arguments that do not fit."""
     if args.language is None:
         raise ValueError("--role interpreter needs --language, the booth's language (e.g. fr)")
@@ -94,5 +103,7 @@ def run_booth(args: argparse.Namespace, endpoint: ObsEndpoint) -> int:
     from console.booth_app import run_booth as run_booth_window  # noqa: PLC0415
 
     options = BoothOptions(obs_url=endpoint.url, language=language, interpreter=interpreter,
-                           console_name=args.console_name, control_port=args.control_port)
-    return run_booth_window(options, secrets.find_password(endpoint.url))
+                           console_name=args.console_name, control_port=args.control_port,
+                           extra_obs=extra_obs)
+    return run_booth_window(options, secrets.find_password(endpoint.url),
+                            extra_passwords(extra_obs))

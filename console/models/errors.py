@@ -16,7 +16,15 @@ from __future__ import annotations
 
 
 class OperatorError(Exception):
-    """An action refused or failed for a reason the operator can act on."""
+    """An action refused or failed for a reason the operator can act on.
+
+    ``details`` are facts a script may act on (the control API adds them to its
+    answer), e.g. the channels that are not ready.
+    """
+
+    @property
+    def details(self) -> dict[str, object]:
+        return {}
 
 
 class InvalidValue(OperatorError, ValueError):

@@ -89,6 +89,14 @@ class Signal:
     last_meter_at: float | None = None  # the last frame that had this input
 
 
+def hold_peak(held_db: float, held_at: float, peak_db: float, now: float) -> tuple[float, float]:
+    """The peak mark after one more peak: a higher peak moves it up at once, a lower one
+    only once the mark has stood for :data:`PEAK_HOLD_S`."""
+    if peak_db >= held_db or now - held_at > PEAK_HOLD_S:
+        return peak_db, now
+    return held_db, held_at
+
+
 NO_METERS_AFTER_S = 1.5  # OBS sends 20 frames a second: a second without one is no input
 
 
@@ -106,9 +114,7 @@ def follow(signal: Signal, reading: MeterReading | None, now: float, *, on_air: 
     # Silence counts on air only: a booth quiet through a break is not silent at the take.
     last_sound = now if heard or not on_air else (
         signal.last_sound_at if signal.last_sound_at is not None else now)
-    hold, hold_at = signal.peak_hold_db, signal.peak_hold_at
-    if reading.peak_db >= hold or now - hold_at > PEAK_HOLD_S:
-        hold, hold_at = reading.peak_db, now
+    hold, hold_at = hold_peak(signal.peak_hold_db, signal.peak_hold_at, reading.peak_db, now)
     return Signal(_state(reading, now - last_sound, on_air, silent_after_s),
                   reading.level_db, hold, hold_at, last_sound, now)
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, NoReturn
@@ -65,14 +65,19 @@ class BoothDesk:
 
     def __init__(self, sync: BoothSync, obs: ObsGateway, language: str, interpreter: str,
                  *, clock: Callable[[], datetime],
-                 cough_limit_s: float = COUGH_LIMIT_S) -> None:
+                 cough_limit_s: float = COUGH_LIMIT_S,
+                 audio: Mapping[str, ObsGateway] | None = None) -> None:
         self._sync = sync
         self._obs = obs
+        # The gateways of the OBS instances the plan may put this booth on, by name (the
+        # main OBS's is ``obs`` unless given here).
+        self._audio = dict(audio or {})
         self.language = language
         self.interpreter = interpreter  # the person at this console
         self._clock = clock
         self._cough_limit_s = cough_limit_s
         self._muted_input: str | None = None  # the input this console muted, while it is
+        self._muted_on: ObsGateway | None = None  # and the OBS it is on
         self._cough_presses = 0
         self._release = BackgroundTask(f"cough-release-{language}", self._release_later)
         sync.changed.connect(self._on_state)
@@ -221,11 +226,21 @@ class BoothDesk:
         return {"language": self.language, "coughing": on, "input": muted}
 
     async def _mute(self, on: bool) -> str:
-        # Unmute what was muted, even if the plan has renamed the input since.
-        target = self.input_name if on else (self._muted_input or self.input_name)
-        await self._obs.set_input_mute(target, on)
-        self._muted_input = target if on else None
+        # Unmute what was muted, even if the plan has renamed or moved the input since.
+        if on:
+            target, gateway = self.input_name, self._audio_gateway()
+        else:
+            target = self._muted_input or self.input_name
+            gateway = self._muted_on or self._audio_gateway()
+        await gateway.set_input_mute(target, on)
+        self._muted_input, self._muted_on = (target, gateway) if on else (None, None)
         return target
+
+    def _audio_gateway(self) -> ObsGateway:
+        """The gateway of the OBS that carries this booth's input."""
+        stage = self.stage
+        channel = stage.plan.channel(self.language) if stage is not None else None
+        return self._audio.get(channel.obs, self._obs) if channel is not None else self._obs
 
     async def _publish_coughing(self, on: bool) -> None:
         await self._sync.publish(self.language, lambda state: state if state.coughing == on
@@ -307,7 +322,7 @@ class BoothControl:
     async def state(self) -> dict[str, Any]:
         return self._desk.describe()
 
-    async def take(self) -> dict[str, Any]:
+    async def take(self, *, override: bool = False) -> dict[str, Any]:
         _refuse()
 
     async def back(self) -> dict[str, Any]:

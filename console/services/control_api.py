@@ -8,6 +8,7 @@ never logged (it is registered with the log scrubber as well).
 
     GET  /api/state                       -> actions.state(), with "channels"
     POST /api/take | back | skip | hold   -> actions.take() ...
+    POST /api/take      {"override": true} -> actions.take(override=True)
     POST /api/add-time  {"seconds": N}    -> actions.add_time(N)
     POST /api/message   {"text": "..."}   -> actions.message(text)
     POST /api/rehearsal {"on": true}      -> actions.set_rehearsal(True)
@@ -24,7 +25,8 @@ request was ignored (``{"ignored": why}``): 409. What an action raises is sorted
 class, never by name: an ``InvalidValue`` (a value out of range, or a body without
 the field) gives 400 ``{"ok": false, "error": "...", "field": "..."}``; any other
 ``OperatorError`` (a refusal the operator can act on: OBS refused the take, nothing
-left to take) gives 409 ``{"ok": false, "error": "..."}``, logged at INFO; anything
+left to take) gives 409 ``{"ok": false, "error": "..."}`` with the error's details
+(a take refused for channels not ready adds ``channel_warnings``), logged at INFO; anything
 else is a bug: 500 ``{"ok": false, "error": "internal error (...)"}``, logged with
 its traceback.
 
@@ -70,7 +72,7 @@ BUSY = {"ok": False, "error": "too many connections to the control API; try agai
 
 class ControlActions(Protocol):
     async def state(self) -> dict[str, Any]: ...
-    async def take(self) -> dict[str, Any]: ...
+    async def take(self, *, override: bool = False) -> dict[str, Any]: ...
     async def back(self) -> dict[str, Any]: ...
     async def skip(self) -> dict[str, Any]: ...
     async def hold(self) -> dict[str, Any]: ...
@@ -133,7 +135,7 @@ class ControlServer:
         self._busy: set[asyncio.Task[Any]] = set()  # running an action: they get a grace
         self._routes: dict[str, tuple[str, Handler]] = {
             "/api/state": ("GET", self._state),
-            "/api/take": ("POST", lambda _body: actions.take()),
+            "/api/take": ("POST", self._take),
             "/api/back": ("POST", lambda _body: actions.back()),
             "/api/skip": ("POST", lambda _body: actions.skip()),
             "/api/hold": ("POST", lambda _body: actions.hold()),
@@ -243,7 +245,7 @@ class ControlServer:
             return 400, _error_body(error, error.field)
         except OperatorError as error:
             log.info("Control API: %s refused: %s: %s", request, type(error).__name__, error)
-            return 409, _error_body(error)
+            return 409, {**error.details, **_error_body(error)}
         except Exception as error:
             log.exception("Control API: %s failed", request)
             return 500, _internal_error(error)
@@ -273,6 +275,20 @@ class ControlServer:
         if self._channels is None:
             return state
         return {**state, "channels": self._channels()}
+
+    async def _take(self, body: bytes) -> dict[str, Any]:
+        """A take; ``{"override": true}`` confirms it when the show requires ready
+        channels and some are not (409 names them otherwise). Any other body is
+        ignored, as for the other actions: button boxes send what they send."""
+        document = _lenient_json(body)
+        if not isinstance(document, dict) or "override" not in document:
+            return await self._actions.take()
+        if not isinstance(document["override"], bool):
+            raise InvalidValue("override", "must be true or false (true takes even though "
+                               "channels are not ready)")
+        if document["override"]:
+            return await self._actions.take(override=True)
+        return await self._actions.take()
 
     def _the_booth(self) -> BoothActions:
         if self._booth is None:
@@ -387,6 +403,16 @@ def _parse_json(body: bytes, field: str, expected: str) -> object:
     except ValueError:  # NaN or Infinity, or an integer too long to convert
         raise InvalidValue(field, f"the body holds a number JSON does not allow: {wanted}") \
             from None
+
+
+def _lenient_json(body: bytes) -> object:
+    """The body as JSON, or None when it is not (for actions that need no body)."""
+    if not body.strip():
+        return None
+    try:
+        return _parse_json(body, "body", "")
+    except InvalidValue:
+        return None
 
 
 def _refuse_constant(name: str) -> object:

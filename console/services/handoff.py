@@ -57,6 +57,14 @@ class ChannelGate(Protocol):
     def take_warnings(self, segment: Segment) -> list[str]: ...
 
 
+def warned_languages(warnings: list[str]) -> str:
+    """``"FR, ES"`` from ``["fr: the booth is not ready", "es: ...", "fr: ..."]``: a
+    line short enough for a status line (the whole warnings go to the as-run log)."""
+    languages = dict.fromkeys(warning.partition(":")[0].strip().upper()
+                              for warning in warnings)
+    return ", ".join(languages)
+
+
 class ChannelsNotReady(OperatorError):
     """The show requires ready channels and some are not: confirm an override to take."""
 
@@ -65,6 +73,10 @@ class ChannelsNotReady(OperatorError):
                          + ". Take anyway with an override")
         self.segment = segment
         self.warnings = warnings
+
+    @property
+    def details(self) -> dict[str, object]:
+        return {"segment_id": self.segment.id, "channel_warnings": list(self.warnings)}
 
 
 class HandoffService:
@@ -146,7 +158,8 @@ class HandoffService:
         log.info("take with channels not ready", extra={"segment_id": segment.id,
                                                         "override": override})
         verb = "Taken with an override" if override else "Taken"
-        self.problem.emit(f"{verb}; channels not ready: " + "; ".join(warnings))
+        self.problem.emit(f"{verb}; channels not ready: {warned_languages(warnings)} "
+                          "(see Interpretation)")
 
     def _choose(self, segment_id: str | None) -> Segment:
         if segment_id is None:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
-from console.models.channels import default_plan
+from console.models.channels import ChannelPlan, default_plan
+from console.models.show import Show
 from console.models.stage_summary import StageSummary, same_content, summarise
 from console.obs.errors import ObsError
 from console.services.background import BackgroundTask
@@ -25,11 +27,17 @@ from console.services.stage_role import StageRole
 log = logging.getLogger(__name__)
 
 
+def _default_plan(show: Show) -> ChannelPlan:
+    return default_plan(show.floor_language, show.languages)
+
+
 class StageAnnouncer:
     """Keeps the booths told of the stage's live and next segments."""
 
-    def __init__(self, runner: ShowRunner, sync: BoothSync, role: StageRole | None) -> None:
+    def __init__(self, runner: ShowRunner, sync: BoothSync, role: StageRole | None, *,
+                 plan_for: Callable[[Show], ChannelPlan] | None = None) -> None:
         self._runner = runner
+        self._plan_for = plan_for or _default_plan
         self._sync = sync
         self._role = role
         self._wake = asyncio.Event()
@@ -49,7 +57,7 @@ class StageAnnouncer:
         live_segment, run = self._runner.live_segment(), self._runner.live.live
         upcoming = self._runner.next_segment()
         return StageSummary(
-            floor_language=floor, plan=default_plan(floor, show.languages),
+            floor_language=floor, plan=self._plan_for(show),
             live=summarise(live_segment, floor, run.started_at)
             if live_segment is not None and run is not None else None,
             next=summarise(upcoming, floor) if upcoming is not None else None,
@@ -72,8 +80,11 @@ class StageAnnouncer:
             self._role.changed.disconnect(self._on_change)
         await self._sender.stop()
 
-    def _on_change(self, *_args: object) -> None:
+    def refresh(self, *_args: object) -> None:
+        """Tell the booths again if what they know has changed (the channel plan did)."""
         self._wake.set()
+
+    _on_change = refresh
 
     async def _run(self) -> None:
         while True:

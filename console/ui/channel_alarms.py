@@ -23,12 +23,18 @@ WHAT_TO_DO = {
 
 
 def alarm_text(views: tuple[ChannelView, ...]) -> str | None:
-    """The band's words for the channels in alarm; None when there is none."""
-    alarms = [f"{view.language.upper()} {WHAT_TO_DO[view.signal]}" for view in views
-              if view.alarm and view.signal in WHAT_TO_DO]
-    if not alarms:
+    """The band's words for the channels in alarm, grouped by what is wrong so that
+    seven channels down still fit one line; None when there is none."""
+    grouped: dict[SignalState, list[str]] = {}
+    for view in views:
+        if view.alarm and view.signal in WHAT_TO_DO:
+            grouped.setdefault(view.signal, []).append(view.language.upper())
+    if not grouped:
         return None
-    return "CHANNEL ALARM — " + " · ".join(alarms)
+    return "CHANNEL ALARM — " + " · ".join(
+        f"{' '.join(languages)} {WHAT_TO_DO[signal]}"
+        for signal, languages in sorted(grouped.items(), key=lambda item: item[0].value,
+                                        reverse=True))
 
 
 class ChannelAlarms:

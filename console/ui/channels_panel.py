@@ -2,7 +2,7 @@
 
 On top, each OBS connection that carries channels with its state, and the plan's
 problems (seven mixes on one OBS, a language nobody carries) in words. Then one
-block per channel: the language, its meter (level and held peak), its signal
+line per channel: the language, its meter (level and held peak), its signal
 (present, clipping, silent, no input), the booth's readiness and how old that is,
 what the booth does for the speaker on the floor (floor, direct, relay from a pivot),
 whether the channel is on air, and the booth's own calls (need relay, no floor
@@ -43,11 +43,14 @@ from console.models.obs_state import ConnectionState
 from console.models.timer_text import age_text
 from console.services.interpretation import ChannelView, InterpretationDesk
 from console.ui import tasks
+from console.ui.eliding_label import ElidingLabel
 from console.ui.level_meter import LevelMeter
 from console.ui.obs_panel import CONNECTION_TONES
 from console.ui.subscription import subscribe
 from console.ui.theme import Tone, set_tone
 
+OVERRIDE_COLUMN = 6
+OVERRIDE_HEIGHT = 24
 METER_MS = 50  # OBS sends meters every 50 ms: faster is wasted, slower looks sluggish
 AGES_MS = 1000
 
@@ -136,7 +139,7 @@ class ConnectionBadges(QWidget):
 
 
 class ChannelRow:
-    """The widgets of one channel, in two lines of the panel's grid."""
+    """The widgets of one channel, on one line of the panel's grid (a meter bridge)."""
 
     def __init__(self, grid: QGridLayout, line: int, language: str,
                  override: Callable[[str, bool], None] | None) -> None:
@@ -147,19 +150,17 @@ class ChannelRow:
         self.meter.setObjectName(f"channel_{language}_meter")
         self.signal = _badge(f"channel_{language}_signal")
         self.ready = _badge(f"channel_{language}_ready")
-        self.detail = QLabel()
-        self.detail.setObjectName(f"channel_{language}_detail")
-        self.detail.setProperty("caption", True)
         self.on_air = _badge(f"channel_{language}_onAir")
         set_tone(self.on_air, Tone.PROGRAM)
-        grid.addWidget(self.language, line, 0)
-        grid.addWidget(self.meter, line, 1)
-        grid.addWidget(self.signal, line, 2)
-        grid.addWidget(self.ready, line, 3)
-        grid.addWidget(self.detail, line + 1, 1, 1, 2)
-        grid.addWidget(self.on_air, line + 1, 3)
+        # The detail gives way (elided, whole in its tooltip) before anything else does.
+        self.detail = ElidingLabel()
+        self.detail.setObjectName(f"channel_{language}_detail")
+        self.detail.setProperty("caption", True)
+        for column, widget in enumerate((self.language, self.meter, self.signal, self.ready,
+                                         self.on_air, self.detail)):
+            grid.addWidget(widget, line, column)
         if override is not None:
-            grid.addWidget(_override_button(language, override), line, 4)
+            grid.addWidget(_override_button(language, override), line, OVERRIDE_COLUMN)
 
     def show(self, view: ChannelView, now: datetime) -> None:
         set_tone(self.language, Tone.ALARM if view.alarm else Tone.NEUTRAL)
@@ -173,14 +174,16 @@ class ChannelRow:
         self.show_age(view, now)
 
     def show_age(self, view: ChannelView, now: datetime) -> None:
-        self.detail.setText(detail_words(view, now))
-        self.detail.setToolTip(f"{view.obs}: {view.input}")
+        words = detail_words(view, now)
+        self.detail.setText(words)
+        self.detail.setToolTip(f"{words}\nOBS {view.obs}: {view.input}")
 
 
 def _badge(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
     label.setProperty("badge", True)
+    label.setProperty("compact", True)
     return label
 
 
@@ -190,6 +193,8 @@ def _override_button(language: str, override: Callable[[str, bool], None]) -> QT
     button.setText("…")
     button.setToolTip(f"Override the {language} booth's readiness")
     button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+    button.setAutoRaise(True)
+    button.setMaximumHeight(OVERRIDE_HEIGHT)  # no taller than the line's badges
     menu = QMenu(button)
     menu.addAction(f"Mark {language} ready (override)", lambda: override(language, True))
     menu.addAction(f"Mark {language} not ready (override)", lambda: override(language, False))
@@ -248,13 +253,13 @@ class ChannelsPanel(QWidget):
         grid.setContentsMargins(4, 4, 4, 4)
         grid.setHorizontalSpacing(6)
         grid.setVerticalSpacing(2)
-        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(1, 2)  # the meter
+        grid.setColumnStretch(5, 3)  # the detail
         self.rows = {}
         for index, channel in enumerate(self._desk.plan.channels):
             override = None if channel.floor or self._override is None else self._ask_override
-            self.rows[channel.language] = ChannelRow(grid, index * 2, channel.language,
-                                                     override)
-        grid.setRowStretch(len(self.rows) * 2, 1)
+            self.rows[channel.language] = ChannelRow(grid, index, channel.language, override)
+        grid.setRowStretch(len(self.rows), 1)
         self.empty.setVisible(not self.rows)
         self._scroll.setWidget(holder)  # the old rows go with their holder
 

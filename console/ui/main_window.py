@@ -50,7 +50,9 @@ log = logging.getLogger(__name__)
 
 APP_TITLE = "Conference production console"
 # Bump when the docks change so an old saved layout is ignored rather than misapplied.
-LAYOUT_VERSION = 2  # 2: OBS and preflight left under the scenes, Now / Next right
+# 2: OBS and preflight left under the scenes, Now / Next right
+# 3: the interpretation channels under the rundown, the side columns full height
+LAYOUT_VERSION = 3
 GEOMETRY_KEY = "mainWindow/geometry"
 LAYOUT_KEY = "mainWindow/layout"
 DropHandler = Callable[[Path], None]
@@ -145,6 +147,10 @@ class MainWindow(QMainWindow):
                            Qt.DockWidgetArea.LeftDockWidgetArea),
             self._add_dock("obsDock", "OBS", self.obs_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
         ]
+        # The side columns run the window's full height; a bottom dock sits under the
+        # rundown only (the interpretation channels).
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self._arrange_on_show = False
         # An explicit minimum: without one, Qt grows the window to its contents' size hint
         # whenever they want more room (a long message, a long name), past the screen.
@@ -444,6 +450,8 @@ class MainWindow(QMainWindow):
                          Qt.Orientation.Horizontal)
         self.resizeDocks([docks["scenesDock"], docks["obsDock"]], [sizes.scenes, sizes.status],
                          Qt.Orientation.Vertical)
+        if "channelsDock" in docks:
+            self.resizeDocks([docks["channelsDock"]], [sizes.channels], Qt.Orientation.Vertical)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)

@@ -36,8 +36,9 @@ class PasswordController(QObject):
     message stays until OBS is connected again."""
 
     def __init__(self, window: MainWindow | BoothWindow, connection: Reconnectable,
-                 url: str) -> None:
+                 url: str, *, topic: str = TOPIC) -> None:
         super().__init__(window)
+        self._topic = topic
         self._window = window
         self._connection = connection
         self._url = url
@@ -46,9 +47,9 @@ class PasswordController(QObject):
 
     def _on_state(self, state: ConnectionState) -> None:
         if state is ConnectionState.CONNECTED:
-            self._window.clear(TOPIC)  # the password was right after all
+            self._window.clear(self._topic)  # the password was right after all
         elif state is ConnectionState.AUTH_FAILED and not self._open:
-            self._window.show_error(f"OBS refused the password ({self._url})", topic=TOPIC)
+            self._window.show_error(f"OBS refused the password ({self._url})", topic=self._topic)
             self.ask()
 
     def ask(self) -> None:
@@ -70,4 +71,4 @@ class PasswordController(QObject):
         dialog.open()
 
     def _reconnect_failed(self, message: str) -> None:
-        self._window.show_error(message, topic=TOPIC)
+        self._window.show_error(message, topic=self._topic)

@@ -2,7 +2,9 @@
 
 Left: the scene list with TAKE, and under it OBS's status (preflight in a tab
 behind it). Right: Now / Next with TAKE NEXT and its buttons. Centre: the clock
-as a strip on top and the rundown with all the width left below it. On a first
+as a strip on top, the rundown with all the width left below it, and under the
+rundown the interpretation channels, one line each, like a mixer's meter bridge
+(the side columns keep their full height). On a first
 start the window takes the screen's whole available area; the side columns take
 a share of it between a floor (so nothing is clipped at 1280x800) and a ceiling
 (so the rundown gets the spare width at 1920x1080).
@@ -17,6 +19,9 @@ from PySide6.QtCore import QRect
 LEFT_SHARE, LEFT_MIN, LEFT_MAX = 0.19, 240, 340
 RIGHT_SHARE, RIGHT_MIN, RIGHT_MAX = 0.26, 330, 460
 SCENES_SHARE = 0.62  # of the left column's height; OBS's status takes the rest
+# Under the rundown: seven channels and their OBS line need ~260 px; at 800 px high
+# the matrix scrolls rather than squeeze the rundown below a dozen rows.
+CHANNELS_SHARE, CHANNELS_MIN, CHANNELS_MAX = 0.3, 180, 300
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,7 @@ class DockSizes:
     right: int  # Now / Next
     scenes: int  # the scene list's height (OBS's status takes the rest of the column)
     status: int
+    channels: int  # the interpretation matrix's height, under the rundown
 
 
 def _share(total: int, share: float, low: int, high: int) -> int:
@@ -36,7 +42,8 @@ def default_dock_sizes(width: int, height: int) -> DockSizes:
     scenes = round(height * SCENES_SHARE)
     return DockSizes(_share(width, LEFT_SHARE, LEFT_MIN, LEFT_MAX),
                      _share(width, RIGHT_SHARE, RIGHT_MIN, RIGHT_MAX),
-                     scenes, max(0, height - scenes))
+                     scenes, max(0, height - scenes),
+                     _share(height, CHANNELS_SHARE, CHANNELS_MIN, CHANNELS_MAX))
 
 
 def fits(frame: QRect, area: QRect) -> bool:

@@ -94,9 +94,13 @@ def test_a_live_booth_reads_at_a_glance(
     assert widgets["modeText"]["text"] == "INTERPRET\nfrom AR"
     assert widgets["onAirBadge"]["text"] == "ON AIR"
     assert "asks you to take over" in widgets["handoverStatus"]["text"]
-    assert widgets["floorMeterSlot"]["visible"]  # the meters' place, marked
-    assert inside(widgets["floorMeterSlot"], [widgets["meterArea"][k] for k in
-                                              ("x", "y", "width", "height")])
+    area = [widgets["meterArea"][k] for k in ("x", "y", "width", "height")]
+    for meter in ("floorMeter", "boothMeter"):
+        assert widgets[meter]["visible"]
+        assert inside(widgets[meter], area), (meter, widgets[meter], area)
+        assert widgets[f"{meter}Bar"]["height"] >= 100  # a level seen from the microphone
+        assert widgets[f"{meter}Value"]["text"]  # a level, "silence" or "no input"
+    assert not overlap(widgets["floorMeter"], widgets["boothMeter"])
 
 
 def test_before_the_stage_is_heard_from_nothing_is_guessed(

@@ -8,21 +8,12 @@ import time
 from pathlib import Path
 
 from console.obs.private_obs import free_port
-from console.store.database import open_database
-from console.store.shows import load_show
-from tests.helpers.cli import ConsoleProcess, console_environment, run_console
+from tests.helpers.cli import ConsoleProcess, console_environment, imported_demo
 
 
 def test_killed_console_resumes_the_live_segment(tmp_path: Path) -> None:
-    db = tmp_path / "show.sqlite"
+    db, show = imported_demo(tmp_path)
     env = console_environment(tmp_path)
-    assert run_console(["import", "--demo", "--db", str(db)], env).returncode == 0
-    database = open_database(db)
-    try:
-        show = load_show(database)
-    finally:
-        database.conn.close()
-    assert show is not None
     segment = show.stages[0].days[0].sessions[1].segments[2]
     # No OBS is needed to run the rundown: the console keeps reconnecting meanwhile.
     obs_url = f"ws://127.0.0.1:{free_port()}"

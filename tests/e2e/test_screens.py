@@ -113,6 +113,7 @@ def test_each_state_reads_on_each_screen(
     for first, second in itertools.combinations(KEY_CONTROLS, 2):
         assert not overlap(widgets[first], widgets[second]), (first, second)
     title_reads(shot, size)
+    channels_read(shot)
     expected_band = {"rehearsal": "rehearsalBand", "storage": "storageBand",
                      "follower": "roleBand"}.get(state)
     for band in ("rehearsalBand", "storageBand", "roleBand"):
@@ -139,6 +140,29 @@ def test_each_state_reads_on_each_screen(
         assert inside(countdown, shot["screen"])
         must_see(widgets, [presenter["x"], presenter["y"], presenter["width"],
                            presenter["height"]], "presenterMessage")
+
+
+SIDE_DOCKS = ("scenesDock", "obsDock", "nowNextDock")
+
+
+def channels_read(shot: dict[str, Any]) -> None:
+    """The interpretation matrix sits under the rundown, beside both columns and on top
+    of nothing; its first rows are in view; the alarm band never hides a take control."""
+    widgets, docks = shot["widgets"], shot["docks"]
+    channels = docks["channelsDock"]
+    assert channels["visible"]
+    assert inside(channels, shot["screen"]), channels
+    assert channels["height"] >= 150, channels
+    for side in SIDE_DOCKS:
+        assert not overlap(channels, docks[side]), side
+    assert not overlap(channels, widgets["rundownTree"])
+    must_see(widgets, shot["screen"], "channel_fr_meter", "channel_fr_signal")
+    band = widgets["channelAlarmBand"]
+    if band["visible"]:
+        must_see(widgets, shot["screen"], "channelAlarmBand")
+        assert band["height"] <= 60, band  # grouped by problem: a line or two, not a wall
+        for control in KEY_CONTROLS:
+            assert not overlap(band, widgets[control]), control
 
 
 def title_reads(shot: dict[str, Any], size: str) -> None:

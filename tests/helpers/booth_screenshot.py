@@ -41,7 +41,8 @@ from console.services.booth_sync import BoothSync, Sender
 from console.ui.booth_window import FONT_PX
 from console.ui.gui_loop import run_gui_app
 
-WATCHED = (*FONT_PX, "meterArea", "statusMessage")
+WATCHED = (*FONT_PX, "meterArea", "statusMessage", "floorMeter", "boothMeter",
+           "floorMeterBar", "boothMeterBar", "floorMeterValue", "boothMeterValue")
 
 
 def geometry(widget: QWidget) -> dict[str, Any]:

@@ -13,6 +13,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from console.models.show import Show
+from console.store.database import open_database
+from console.store.shows import load_show
+
 CONSOLE = [sys.executable, "-m", "console"]
 
 
@@ -95,3 +99,17 @@ class ConsoleProcess:
         assert self.process.stderr is not None
         self.process.stderr.close()
         return code
+
+
+def imported_demo(folder: Path) -> tuple[Path, Show]:
+    """The demo show imported into ``folder/show.sqlite`` as a user does it, and as stored."""
+    db = folder / "show.sqlite"
+    assert run_console(["import", "--demo", "--db", str(db)],
+                       console_environment(folder)).returncode == 0
+    database = open_database(db)
+    try:
+        show = load_show(database)
+    finally:
+        database.conn.close()
+    assert show is not None
+    return db, show

@@ -44,7 +44,8 @@ WATCHED = ("takeNextButton", "takeStatus", "takeButton", "sceneTakeStatus", "clo
            "clockTime", "clockDrift", "rundownTree", "storageBand", "roleBand", "rehearsalBand",
            "nowSpeaker", "nowRemaining", "nextSpeaker", "confirmDialog", "statusMessage",
            "backButton", "skipButton", "holdButton", "addMinuteButton", "removeMinuteButton",
-           "presenterWindow", "presenterCountdown", "presenterMessage")
+           "presenterWindow", "presenterCountdown", "presenterMessage", "channelAlarmBand",
+           "channelsPanel", "channel_fr_meter", "channel_fr_signal", "channel_ms_signal")
 
 
 def geometry(widget: QWidget) -> dict[str, Any]:

@@ -178,6 +178,18 @@ def test_readiness_shows_who_said_it_and_how_long_ago(rig: Rig, closers: list[An
     assert "NEEDS RELAY" in panel.rows["tr"].detail.text()
 
 
+def test_the_alarm_groups_channels_by_what_is_wrong(rig: Rig, qloop: Any) -> None:
+    qloop.run(rig.stage.handoff.take())
+    for language in ("en", "fr", "ur"):
+        del rig.meters[f"Booth {language}"]
+    rig.meters["Booth es"] = MeterReading(-100.0, -100.0)
+    rig.look(1)
+    rig.look(rig.plan.silent_after_s + 0.5)
+    assert alarm_text(rig.desk.views) == (
+        "CHANNEL ALARM — ES silent on air: check the booth's microphone · "
+        "EN FR UR no input in OBS: check the audio source")
+
+
 def test_the_override_menu_asks_the_service(rig: Rig, qloop: Any, closers: list[Any]) -> None:
     asked: list[tuple[str, bool]] = []
 

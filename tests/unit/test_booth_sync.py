@@ -309,3 +309,29 @@ def test_a_change_made_just_before_closing_is_still_kept_in_obs(aio: LoopRunner)
     aio.run(scenario())
     states, _problems = booth.decode_slot(hub.slots[booth.SLOT])
     assert [state.ready for state in states] == [True]
+
+
+def test_the_stage_overrides_a_booth_and_the_booths_own_change_ends_it(
+        aio: LoopRunner) -> None:
+    hub = FakeHub()
+    fr, stage = Console(hub, "booth-fr [1]", languages=("fr",)), Console(
+        hub, "stage [2]", ConsoleRole.STAGE)
+
+    async def scenario() -> None:
+        async with consoles(fr, stage):
+            await settle()
+            state = await stage.sync.override("fr", True, "Stage manager")
+            assert (state.ready, state.override_by, state.role) == (True, "Stage manager",
+                                                                    "stage")
+            await until(lambda: fr.heard, 2, "the booth hears the override")
+            assert fr.heard[-1].override_by == "Stage manager"
+            again = await stage.sync.override("fr", True, "Stage manager")
+            assert again.seq == state.seq  # the same override twice is one change
+            own = await fr.sync.publish("fr", lambda s: booth.changed(
+                s, NOW + timedelta(seconds=1), "booth-fr [1]", ready=False, override_by=None))
+            await until(lambda: stage.heard and stage.heard[-1].seq == own.seq, 2,
+                        "the stage hears the booth")
+            assert stage.heard[-1].override_by is None
+            assert not stage.heard[-1].ready
+
+    aio.run(scenario())

@@ -20,14 +20,17 @@ from console import logs
 from console.models.errors import InvalidValue, OperatorError
 from console.models.limits import MAX_ADDED_S
 from console.models.rundown_edit import RundownEditError
+from console.models.show import find_segment
 from console.obs.errors import ObsNotConnected
 from console.services import control_api
 from console.services.control_api import MAX_BODY, MAX_DRAIN, MAX_HEADER_LINES, ControlServer
 from console.services.control_token import TOKEN_ENV, control_token
+from console.services.handoff import ChannelsNotReady
 from console.services.show_import import ShowImportError
 from console.services.show_runner import ShowRunnerError
 from console.services.switcher import TakeNotConfirmed
 from tests.helpers.loops import LoopRunner, until
+from tests.unit.sample_show import sample_show
 
 TOKEN = "unit-test-control-token-4f9a2c"
 API_LOGGER = "console.services.control_api"
@@ -73,8 +76,8 @@ class RecordingActions:
         await self._record("state", wait=False)  # never held up by an action in flight
         return STATE
 
-    async def take(self) -> dict[str, Any]:
-        return await self._record("take")
+    async def take(self, *, override: bool = False) -> dict[str, Any]:
+        return await self._record("take", *(["override"] if override else []))
 
     async def back(self) -> dict[str, Any]:
         return await self._record("back")
@@ -227,6 +230,47 @@ def test_each_action_endpoint_calls_its_action(aio: LoopRunner, action: str) -> 
     assert run(aio, scenario).calls == [(action, ()), (action, ())]
 
 
+@pytest.mark.parametrize(("body", "call_args"), [
+    ({"override": True}, ("override",)), ({"override": False}, ()), ({"other": 1}, ()),
+    ([1, 2], ()), (None, ())])
+def test_a_take_may_confirm_an_override(aio: LoopRunner, body: Any,
+                                        call_args: tuple[str, ...]) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        reply = await call(server.port, "POST", "/api/take", body)
+        assert (reply.status, reply.json) == (200, {"ok": True, "action": "take"})
+
+    assert run(aio, scenario).calls == [("take", call_args)]
+
+
+@pytest.mark.parametrize("value", ["yes", 1, None, [True]])
+def test_an_override_that_is_not_a_boolean_is_refused(aio: LoopRunner, value: Any) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        reply = await call(server.port, "POST", "/api/take", {"override": value})
+        assert reply.status == 400
+        assert reply.json["field"] == "override"
+        assert "true or false" in reply.json["error"]
+
+    assert run(aio, scenario).calls == []
+
+
+def test_a_take_refused_for_channels_not_ready_names_them(aio: LoopRunner) -> None:
+    segment = find_segment(sample_show(), "Sample-talk")
+    assert segment is not None
+    actions = RecordingActions()
+    actions.raises = ChannelsNotReady(segment, ["fr: the booth is not ready"])
+
+    async def scenario() -> None:
+        async with serving(actions) as server:
+            reply = await call(server.port, "POST", "/api/take")
+            assert reply.status == 409
+            assert reply.json["channel_warnings"] == ["fr: the booth is not ready"]
+            assert reply.json["segment_id"] == "Sample-talk"
+            assert reply.json["ok"] is False
+            assert "Take anyway with an override" in reply.json["error"]
+
+    aio.run(scenario())
+
+
 @pytest.mark.parametrize(("seconds", "expected"), [
     (90, 90.0), (12.5, 12.5), (-30, -30.0), (0, 0.0),
     (MAX_ADDED_S, MAX_ADDED_S), (-int(MAX_ADDED_S), -MAX_ADDED_S)])
@@ -272,7 +316,7 @@ class TakeInFlight(OperatorError):
 class BusyTakeActions(RecordingActions):
     """A take service with a take in flight: every further take is refused."""
 
-    async def take(self) -> dict[str, Any]:
+    async def take(self, *, override: bool = False) -> dict[str, Any]:
         self.calls.append(("take", ()))
         raise TakeInFlight("a take is already in flight")
 

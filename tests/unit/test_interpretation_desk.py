@@ -298,6 +298,16 @@ def test_a_booth_change_is_recorded_once_per_change_of_facts(desk: Desk) -> None
                                      "console": "booth-en"}
 
 
+def test_an_override_is_recorded_with_who_made_it(desk: Desk) -> None:
+    desk.booths.say("ur", ready=True, override_by="Stage manager")
+    desk.booths.say("ur", ready=True, override_by=None)  # the booth confirms it itself
+    rows = desk.events("booth")
+    assert [(row.details["ready"], row.details.get("override_by")) for row in rows] == [
+        (True, "Stage manager"), (True, None)]
+    assert desk.desk.view("ur") is not None
+    assert desk.view("ur").override_by is None
+
+
 def test_each_booth_is_recorded_for_its_own_language(desk: Desk) -> None:
     desk.booths.say("en", ready=True)
     desk.booths.say("ur", ready=True)
