@@ -80,9 +80,11 @@ def parse_endpoint(url: str) -> ObsEndpoint:
 
 
 async def with_obs(endpoint: ObsEndpoint, password: str,
-                   work: Callable[[ObsConnection], Awaitable[T]]) -> T:
+                   work: Callable[[ObsConnection], Awaitable[T]],
+                   password_variable: str = secrets.PASSWORD_ENV) -> T:
     """Connect once, run ``work``, disconnect; connection failures become
-    :class:`CommandFailed` with obs-status's exit codes."""
+    :class:`CommandFailed` with obs-status's exit codes (a wrong password names
+    ``password_variable``, where that OBS's password is looked for)."""
     connection = ObsConnection(endpoint, password, name="preflight",
                                settings=ConnectionSettings())
     connection.start()
@@ -97,7 +99,7 @@ async def with_obs(endpoint: ObsEndpoint, password: str,
             raise CommandFailed(EXIT_UNREACHABLE, f"cannot reach OBS: {why}") from None
         if state is ConnectionState.AUTH_FAILED:
             raise CommandFailed(EXIT_AUTH, f"{connection.last_error} (check the password in "
-                                           f"{secrets.PASSWORD_ENV} or the keyring)")
+                                           f"{password_variable} or the keyring)")
         if state is not ConnectionState.CONNECTED:
             raise CommandFailed(EXIT_CANNOT_CHECK,
                                 connection.last_error or "OBS ended the session")

@@ -17,7 +17,7 @@ from console.ui.theme import colour
 SCALE_LOW_DB = -60.0
 HOT_DB = -12.0
 CLIP_DB = -3.0
-MIN_WIDTH, HEIGHT = 80, 14
+MIN_WIDTH, HEIGHT = 80, 16
 
 
 def scale_position(db: float) -> float:

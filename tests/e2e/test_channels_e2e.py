@@ -8,6 +8,7 @@ refused until the override is confirmed."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -164,3 +165,38 @@ def test_seven_channels_on_two_obs_alarm_and_record_their_outages(
     events = interpreter_events(db)
     assert (None, "take_override") in events
     assert events.count((SILENT_BOOTH, "outage_start")) == 1
+
+
+def test_provision_puts_each_channel_on_the_obs_the_plan_names(
+    own_obs: PrivateObs, second_obs: PrivateObs, tmp_path: Path,
+) -> None:
+    db, _show = imported_demo(tmp_path)
+    env = console_environment(tmp_path / "cli", own_obs.password,
+                              {"OBS_WEBSOCKET_PASSWORD_SECOND": "not-its-password"})
+    provision = ["provision", "--json", "--audio-placeholders", "--db", str(db),
+                 "--obs", own_obs.url, "--extra-obs", f"second={second_obs.url}"]
+    wrong = run_console(provision, env, 60)
+    assert wrong.returncode == 2, wrong.stderr  # the second OBS refused its password
+    assert "OBS_WEBSOCKET_PASSWORD_SECOND" in wrong.stderr
+
+    env["OBS_WEBSOCKET_PASSWORD_SECOND"] = second_obs.password
+    done = run_console(provision, env, 60)
+    assert done.returncode == 0, done.stderr
+    channels = json.loads(done.stdout)["channels"]
+    assert [(c["language"], c["obs"], c["tracks"]) for c in channels] == [
+        ("ar", "main", [1]), ("en", "main", [2]), ("fr", "main", [3]), ("es", "main", [4]),
+        ("tr", "main", [5]), ("ur", "main", [6]), ("ms", SECOND_OBS, [1])]
+    client = bare_client(second_obs)
+    try:
+        inputs = {i["inputName"] for i in client.send("GetInputList", raw=True)["inputs"]}
+    finally:
+        client.disconnect()
+    assert "Booth ms" in inputs
+
+    again = run_console(provision, env, 60)
+    assert again.returncode == 0, again.stderr
+    assert {c["status"] for c in json.loads(again.stdout)["channels"]} == {"ready"}
+
+    bad = run_console([*provision[:-2], "--extra-obs", "second"], env)
+    assert bad.returncode == 4
+    assert bad.stderr.startswith("error: --extra-obs 'second'")
