@@ -48,6 +48,7 @@ STUDIO_MODE_SETTLE_S = 0.6
 # How long OBS may take to start a transition after accepting the request, on top of
 # the transition's own duration.
 TAKE_CONFIRM_TIMEOUT_S = 1.5
+SYNC_WAIT_S = 3.0  # a take right after a (re)connection waits this long for OBS's state
 
 Monotonic = Callable[[], float]
 Clock = Callable[[], datetime]
@@ -148,7 +149,7 @@ class SceneSwitcher:
     # -- inside the slot ------------------------------------------------------------
 
     async def _program(self, scene: str | None) -> TakeConfirmation:
-        snapshot = self._require_connected()
+        snapshot = await self._known_state()
         if not snapshot.studio_mode:
             if scene is None:
                 raise OperatorError("choose a scene to take")
@@ -166,13 +167,24 @@ class SceneSwitcher:
                                      request=self._obs.trigger_studio_transition)
 
     async def _preview_only(self, scene: str) -> TakeConfirmation:
-        snapshot = self._require_connected()
+        snapshot = await self._known_state()
         if not snapshot.studio_mode:
             await self._obs.set_studio_mode(True)
         elif snapshot.preview_scene == scene:
             return TakeConfirmation(scene, self._clock(), changed=False)
         return await self._confirmed(scene, program=False,
                                      request=lambda: self._obs.set_preview_scene(scene))
+
+    async def _known_state(self) -> ObsSnapshot:
+        """OBS's state once the mirror has read it since the connection came up: until
+        then its program scene may be unknown or from before a reconnection, and a take
+        of the scene that is already on air would wait for a change that never comes."""
+        self._require_connected()
+        try:
+            return await self._mirror.wait_synced(SYNC_WAIT_S)
+        except TimeoutError:
+            raise ObsNotConnected("OBS has connected but not yet told its scenes: the take "
+                                  "was not sent; take again") from None
 
     def _require_connected(self) -> ObsSnapshot:
         snapshot = self._mirror.snapshot

@@ -68,7 +68,8 @@ def test_rehearsal_takes_go_to_preview_and_leave_program_alone(
         other.disconnect()
 
 
-@pytest.mark.expected_log("console.ui.tasks")
+# The demo show on an OBS without booth inputs: its channels on air raise alarms.
+@pytest.mark.expected_log("console.ui.tasks", "console.services.interpretation")
 def test_now_next_panel_takes_holds_and_adds_time(
     qtbot: Any, qloop: LoopRunner, shared_obs: PrivateObs, tmp_path: Path
 ) -> None:

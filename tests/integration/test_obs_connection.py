@@ -13,8 +13,10 @@ from console.models.obs_state import ConnectionState
 from console.obs.connection import ObsConnection
 from console.obs.endpoint import ObsEndpoint
 from console.obs.errors import ObsRequestFailed, ObsRequestTimeout
+from console.obs.gateway import ObsGateway
 from console.obs.mirror import ObsMirror
 from console.obs.private_obs import PrivateObs
+from console.services.switcher import SceneSwitcher
 from tests.helpers.fake_websocket import StrangeWebsocketServer
 from tests.helpers.loops import LoopRunner, until
 from tests.helpers.obs import bare_client, ensure_scenes
@@ -251,3 +253,35 @@ def test_a_server_that_is_not_obs_is_retried_not_fatal(aio: LoopRunner, hello: b
 
         aio.run(scenario())
     assert "does not speak obs-websocket 5" in (connection.last_error or "")
+
+
+def test_a_take_the_instant_obs_connects_waits_for_its_state(
+        aio: LoopRunner, own_obs: PrivateObs) -> None:
+    """A take of the scene already on program, sent as soon as the connection is up (a
+    Stream Deck pressed during a reconnection), is confirmed as on air, not reported as
+    "accepted but not put on program" for want of a change OBS never makes."""
+    client = bare_client(own_obs)
+    try:
+        ensure_scenes(client, "Already on air")
+        client.send("SetCurrentProgramScene", {"sceneName": "Already on air"})
+    finally:
+        client.disconnect()
+
+    async def scenario() -> None:
+        connection = ObsConnection(ObsEndpoint("127.0.0.1", own_obs.port), own_obs.password)
+        mirror = ObsMirror(connection)
+        gateway = ObsGateway(connection)
+        switcher = SceneSwitcher(gateway, mirror)
+        connection.start()
+        try:
+            await connection.wait_for_state(S.CONNECTED, timeout_s=10)
+            async with switcher.exclusive("a take") as slot:
+                confirmation = await slot.program("Already on air")
+            assert confirmation.scene == "Already on air"
+            assert not confirmation.changed
+        finally:
+            switcher.close()
+            await mirror.close()
+            await connection.stop()
+
+    aio.run(scenario())
