@@ -2,9 +2,10 @@
 
 Built by the stage console's composition root (``console/app.py``), which owns it:
 one meter feed per OBS that carries channels (its own connection: meters and audio
-requests never wait behind a take), the show's channel plan (stored, or the default
-over this console's OBS connections), the interpretation desk that follows every
-channel, and in the window the language matrix, the alarm band and the plan dialog.
+requests never wait behind a take) and the mute of each channel's input there; the
+show's channel plan (stored, or the default over this console's OBS connections);
+the interpretation desk that follows every channel; and in the window the language
+matrix, the alarm band and the plan dialog.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from console.services.booth_sync import BoothSync
 from console.services.channel_setup import ChannelSetup, ChannelSetupService
 from console.services.interpretation import InterpretationDesk
 from console.services.meter_readings import MeterReadings
+from console.services.mute_watch import MuteWatch
 from console.services.show_runner import ShowRunner
 from console.services.stage_role import StageRole
 from console.ui.channel_alarms import ChannelAlarms
@@ -49,6 +51,8 @@ class StageInterpretation:
                                                name=f"{instance.name}-meters")
                       for instance in instances}
         self.readings = MeterReadings(self.feeds)
+        self.mutes = MuteWatch({name: feed.gateway for name, feed in self.feeds.items()},
+                               self._channel_inputs)
         self.setup = ChannelSetupService(db_path, tuple(self.feeds), runner.now,
                                          guard=role.refusal)
         show = runner.show
@@ -56,9 +60,17 @@ class StageInterpretation:
         self.desk = InterpretationDesk(
             loaded.plan if loaded else ChannelPlan(),
             show.floor_language if show else "", runner, asrun,
-            read_meters=self.readings, booths=booths, runs_the_show=lambda: role.held)
+            read_meters=self.readings, booths=booths, runs_the_show=lambda: role.held,
+            read_mutes=self.mutes)
         self.setup.changed.connect(self._on_setup)
         runner.show_changed.connect(self._on_show)
+
+    def _channel_inputs(self) -> dict[str, list[str]]:
+        """The inputs whose mute matters, by OBS (the plan in use)."""
+        inputs: dict[str, list[str]] = {}
+        for channel in self.desk.plan.channels:
+            inputs.setdefault(channel.obs, []).append(channel.input)
+        return inputs
 
     def plan_for(self, _show: Show) -> ChannelPlan:
         """The plan the booths are told of (the stage announcer asks)."""
@@ -102,12 +114,14 @@ class StageInterpretation:
     def start(self) -> None:
         for feed in self.feeds.values():
             feed.start()
+        self.mutes.start()
         self.desk.start()
 
     async def close(self) -> None:
         self.setup.changed.disconnect(self._on_setup)
         self._runner.show_changed.disconnect(self._on_show)
         await self.desk.close()
+        await self.mutes.close()
         for feed in self.feeds.values():
             await feed.stop()
 
@@ -118,4 +132,5 @@ class StageInterpretation:
         show = self.setup.show
         self.desk.set_plan(setup.plan if setup is not None else ChannelPlan(),
                            show.floor_language if show is not None else "")
+        self.mutes.reread()
 

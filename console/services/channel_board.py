@@ -3,7 +3,8 @@
 One row per channel of the plan (the stage's show, or what the stage console
 said), then any other booth heard from: its OBS and input, what it does now
 (floor, direct, relay), whether the booth is ready and who is at the microphone,
-its flags, whether it is on air, and its signal and level. Signal and level come
+its flags, whether it is on air, its signal and level, and whether OBS has its
+input muted. Signal and level come
 from a :class:`MeterSource` when one is given (the meter feed); until then they
 are "unknown" and None.
 """
@@ -26,6 +27,9 @@ class MeterSource(Protocol):
     def signal_of(self, obs: str, input_name: str) -> Signal | None:
         """The newest signal of an OBS input (None: not measured)."""
 
+    def muted_of(self, obs: str, input_name: str) -> bool | None:
+        """Whether OBS has the input muted (None: unknown)."""
+
 
 def handover_row(state: BoothState | None, now: datetime) -> dict[str, Any] | None:
     handover = booth.current_handover(state, now) if state is not None else None
@@ -39,7 +43,7 @@ def handover_row(state: BoothState | None, now: datetime) -> dict[str, Any] | No
 
 def channel_row(language: str, channel: ChannelConfig | None, state: BoothState | None,
                 summary: StageSummary | None, *, signal: Signal | None,
-                now: datetime) -> dict[str, Any]:
+                now: datetime, muted: bool | None = None) -> dict[str, Any]:
     """One channel as the control API shows it."""
     floor = channel is not None and channel.floor
     role = summary.role_of(language) if summary is not None else None
@@ -63,6 +67,7 @@ def channel_row(language: str, channel: ChannelConfig | None, state: BoothState 
         "on_air": summary.on_air(language, muted=coughing) if summary is not None else None,
         "signal": (signal.state if signal is not None else SignalState.UNKNOWN).value,
         "level_db": round(signal.level_db, 1) if signal is not None and measured else None,
+        "muted": muted,
         "updated_at": state.updated_at.isoformat()
         if state is not None and state.updated_at else None,
     }
@@ -78,10 +83,12 @@ def channel_rows(summary: StageSummary | None, states: Mapping[str, BoothState],
     rows = []
     for language in languages:
         channel = plan.channel(language)
-        signal = meters.signal_of(channel.obs, channel.input) \
-            if meters is not None and channel is not None else None
+        signal, muted = None, None
+        if meters is not None and channel is not None:
+            signal = meters.signal_of(channel.obs, channel.input)
+            muted = meters.muted_of(channel.obs, channel.input)
         rows.append(channel_row(language, channel, states.get(language), summary,
-                                signal=signal, now=now))
+                                signal=signal, now=now, muted=muted))
     return rows
 
 

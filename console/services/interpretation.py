@@ -51,6 +51,12 @@ from console.services.show_runner import ShowRunner
 log = logging.getLogger(__name__)
 
 POLL_S = 0.1
+MUTED = "muted in OBS"
+# A cough mutes the input in OBS a moment before the booth's state says it coughs;
+# a mute that lasts longer than this on air is no cough.
+MUTED_ALARM_AFTER_S = 2.0
+# Whether an OBS input is muted (None: unknown), by OBS connection name and input name.
+MuteReader = Callable[[str, str], bool | None]
 Monotonic = Callable[[], float]
 # The newest meter readings of one OBS connection (by its name), by input name; None
 # while that OBS is not connected.
@@ -87,10 +93,19 @@ class ChannelView:
     need_relay: bool
     no_floor_sound: bool
     override_by: str | None
+    muted: bool | None = None  # the OBS input's mute (None: unknown)
+    mute_alarm: bool = False  # muted in OBS, on air, longer than a cough's press takes
 
     @property
     def alarm(self) -> bool:
-        return self.on_air and self.signal.alarming
+        return self.on_air and (self.signal.alarming or self.mute_alarm)
+
+    @property
+    def problem(self) -> str:
+        """What is wrong, in the as-run log's and the alarm band's words."""
+        if self.signal.alarming or not self.mute_alarm:
+            return self.signal.value
+        return MUTED
 
     def to_json(self) -> dict[str, Any]:
         """The control API's shape (``GET /api/state`` ``channels``)."""
@@ -100,7 +115,7 @@ class ChannelView:
                 else round(self.level_db, 1),
                 "on_air": self.on_air, "interpreter": self.interpreter or None,
                 "mode": self.mode.value, "relay_from": self.relay_from,
-                "alarm": self.alarm}
+                "alarm": self.alarm, "muted": self.muted}
 
 
 class InterpretationDesk:
@@ -112,6 +127,7 @@ class InterpretationDesk:
     def __init__(self, plan: ChannelPlan, floor_language: str, runner: ShowRunner,
                  asrun: AsRunLog, *, read_meters: MeterReader, booths: BoothSource | None = None,
                  runs_the_show: Callable[[], bool] = lambda: True,
+                 read_mutes: MuteReader = lambda _obs, _input: None,
                  monotonic: Monotonic = time.monotonic) -> None:
         self.plan = plan
         self._floor_language = floor_language
@@ -120,7 +136,9 @@ class InterpretationDesk:
         self._read_meters = read_meters
         self._booths = booths
         self._runs_the_show = runs_the_show
+        self._read_mutes = read_mutes
         self._monotonic = monotonic
+        self._muted_since: dict[str, float] = {}
         self._signals: dict[str, Signal] = {c.language: Signal() for c in plan.channels}
         self._outage_since: dict[str, datetime] = {}
         self._known_booths: dict[str, BoothState] = {}
@@ -178,6 +196,10 @@ class InterpretationDesk:
                         if c.obs == obs and c.input == input_name), None)
         return self._signals.get(channel.language) if channel is not None else None
 
+    def muted_of(self, obs: str, input_name: str) -> bool | None:
+        """Whether OBS has that input muted (None: unknown), for the API's channel rows."""
+        return self._read_mutes(obs, input_name)
+
     def view(self, language: str) -> ChannelView | None:
         return next((v for v in self._views if v.language == language), None)
 
@@ -200,6 +222,8 @@ class InterpretationDesk:
                 warnings.append(f"{channel.language}: no input in OBS ({channel.input})")
             elif view.signal is SignalState.SILENT:
                 warnings.append(f"{channel.language}: silent")
+            if view.muted:
+                warnings.append(f"{channel.language}: {MUTED} ({channel.input})")
             if not channel.floor and view.ready is not True:
                 warnings.append(f"{channel.language}: the booth is not ready")
             if role.mode is ChannelMode.NO_SOURCE:
@@ -242,9 +266,11 @@ class InterpretationDesk:
             signal = follow(signal, readings.get(channel.input), now, on_air=on_air,
                             silent_after_s=self.plan.silent_after_s)
         self._signals[channel.language] = signal
+        muted = self._read_mutes(channel.obs, channel.input)
         booth = self._booth(channel.language)
         handover = current_handover(booth, self._runner.now()) if booth else None
         return ChannelView(
+            muted=muted, mute_alarm=self._mute_alarm(channel.language, muted, on_air, now),
             language=channel.language, obs=channel.obs, input=channel.input,
             floor=channel.floor, signal=signal.state, level_db=signal.level_db,
             on_air=on_air, mode=role.mode, relay_from=role.relay_from,
@@ -255,6 +281,14 @@ class InterpretationDesk:
             need_relay=booth.need_relay if booth else False,
             no_floor_sound=booth.no_floor_sound if booth else False,
             override_by=booth.override_by if booth else None)
+
+    def _mute_alarm(self, language: str, muted: bool | None, on_air: bool,
+                    now: float) -> bool:
+        if not (muted and on_air):
+            self._muted_since.pop(language, None)
+            return False
+        since = self._muted_since.setdefault(language, now)
+        return now - since >= MUTED_ALARM_AFTER_S
 
     def _on_air(self, channel: ChannelConfig, role: ChannelRole) -> bool:
         live = self._runner.live
@@ -285,11 +319,12 @@ class InterpretationDesk:
             since = self._outage_since.get(view.language)
             if view.alarm and since is None:
                 self._outage_since[view.language] = now
-                log.warning("channel %s: %s on air", view.language, view.signal.value,
-                            extra={"language": view.language, "signal": view.signal.value})
+                log.warning("channel %s: %s on air", view.language, view.problem,
+                            extra={"language": view.language, "signal": view.signal.value,
+                                   "muted": view.muted})
                 self._asrun.record(AsRunKind.INTERPRETER, language=view.language,
                                    event="outage_start", signal=view.signal.value,
-                                   input=view.input)
+                                   input=view.input, muted=view.muted or None)
             elif not view.alarm and since is not None:
                 del self._outage_since[view.language]
                 log.info("channel %s: sound is back", view.language,

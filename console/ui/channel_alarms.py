@@ -10,31 +10,29 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication
 
 from console.models.meters import SignalState
-from console.services.interpretation import ChannelView, InterpretationDesk
+from console.services.interpretation import MUTED, ChannelView, InterpretationDesk
 from console.ui.main_window import MainWindow
 from console.ui.status_bands import Band
 from console.ui.subscription import subscribe
 from console.ui.theme import Tone
 
-WHAT_TO_DO = {
-    SignalState.SILENT: "silent on air: check the booth's microphone",
-    SignalState.NO_INPUT: "no input in OBS: check the audio source",
+WHAT_TO_DO = {  # by ChannelView.problem, in the order the band names them
+    SignalState.SILENT.value: "silent on air: check the booth's microphone",
+    MUTED: "muted in OBS: unmute the input",
+    SignalState.NO_INPUT.value: "no input in OBS: check the audio source",
 }
 
 
 def alarm_text(views: tuple[ChannelView, ...]) -> str | None:
     """The band's words for the channels in alarm, grouped by what is wrong so that
     seven channels down still fit one line; None when there is none."""
-    grouped: dict[SignalState, list[str]] = {}
+    grouped: dict[str, list[str]] = {problem: [] for problem in WHAT_TO_DO}
     for view in views:
-        if view.alarm and view.signal in WHAT_TO_DO:
-            grouped.setdefault(view.signal, []).append(view.language.upper())
-    if not grouped:
-        return None
-    return "CHANNEL ALARM — " + " · ".join(
-        f"{' '.join(languages)} {WHAT_TO_DO[signal]}"
-        for signal, languages in sorted(grouped.items(), key=lambda item: item[0].value,
-                                        reverse=True))
+        if view.alarm and view.problem in grouped:
+            grouped[view.problem].append(view.language.upper())
+    named = [f"{' '.join(languages)} {WHAT_TO_DO[problem]}"
+             for problem, languages in grouped.items() if languages]
+    return "CHANNEL ALARM — " + " · ".join(named) if named else None
 
 
 class ChannelAlarms:

@@ -63,9 +63,18 @@ SIGNAL_TONES = {
 }
 
 
+def signal_words(view: ChannelView) -> str:
+    """The signal badge's text: a mute in OBS says so, whatever the meter shows."""
+    if view.muted and not view.signal.alarming:
+        return "MUTED"
+    return view.signal.value.upper()
+
+
 def signal_tone(view: ChannelView) -> Tone:
-    if view.signal.alarming and not view.on_air:
-        return Tone.WARNING  # worth a look, but nobody hears it yet
+    if view.alarm:
+        return Tone.ALARM
+    if (view.signal.alarming or view.muted) and not view.mute_alarm:
+        return Tone.WARNING  # worth a look, but nobody hears it yet (or a cough)
     return SIGNAL_TONES[view.signal]
 
 
@@ -164,7 +173,7 @@ class ChannelRow:
 
     def show(self, view: ChannelView, now: datetime) -> None:
         set_tone(self.language, Tone.ALARM if view.alarm else Tone.NEUTRAL)
-        self.signal.setText(view.signal.value.upper())
+        self.signal.setText(signal_words(view))
         set_tone(self.signal, signal_tone(view))
         words, tone = readiness_words(view)
         self.ready.setText(words)

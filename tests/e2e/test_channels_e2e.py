@@ -2,7 +2,8 @@
 on two real OBS (seven mixes do not fit one output's six tracks), each with its own
 password, seven booths looping generated voices with one left silent. The control API's
 channel rows and the show's as-run table are what is checked: the silent booth on air
-turns "silent" and its outage is recorded, an input removed in OBS reads "no input",
+turns "silent" and its outage is recorded, an input muted in OBS by someone else is an
+outage too, an input removed in OBS reads "no input",
 the seventh mix is metered on the second OBS, and a take under the "require" policy is
 refused until the override is confirmed."""
 
@@ -38,6 +39,7 @@ SILENT_AFTER_S = 2.0  # short, so the test is quick; the console's default is 5 
 # for a loaded machine, not the promise.
 HEARD_S = 15.0
 REMOVED = "es"
+MUTED = "fr"  # in OBS's mixer, by someone else: an outage once no cough explains it
 
 
 @pytest.fixture
@@ -154,9 +156,12 @@ def test_seven_channels_on_two_obs_alarm_and_record_their_outages(
 
         client = bare_client(own_obs)
         try:
+            client.send("SetInputMute", {"inputName": f"Booth {MUTED}", "inputMuted": True})
             client.send("RemoveInput", {"inputName": f"Booth {REMOVED}"})
         finally:
             client.disconnect()
+        wait_for_state(port, lambda s: rows(s)[MUTED]["muted"] is True, timeout_s=HEARD_S)
+        wait_for_rows(db, (MUTED, "outage_start"))
         wait_for_state(port, lambda s: rows(s)[REMOVED]["signal"] == "no input",
                        timeout_s=HEARD_S)
         wait_for_rows(db, (REMOVED, "outage_start"))
@@ -165,6 +170,7 @@ def test_seven_channels_on_two_obs_alarm_and_record_their_outages(
     events = interpreter_events(db)
     assert (None, "take_override") in events
     assert events.count((SILENT_BOOTH, "outage_start")) == 1
+    assert rows(heard)[MUTED]["muted"] is False  # before the mute
 
 
 def test_provision_puts_each_channel_on_the_obs_the_plan_names(

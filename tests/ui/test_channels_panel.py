@@ -19,7 +19,7 @@ from console.models.channels import ReadinessPolicy, default_plan, plan_problems
 from console.models.meters import MeterReading
 from console.models.obs_state import ConnectionState
 from console.services.handoff import ChannelsNotReady, HandoffService
-from console.services.interpretation import InterpretationDesk
+from console.services.interpretation import MUTED_ALARM_AFTER_S, InterpretationDesk
 from console.services.show_import import demo_show_path, import_show_file
 from console.ui.channel_alarms import ChannelAlarms, alarm_text
 from console.ui.channels_panel import ChannelsPanel
@@ -83,9 +83,11 @@ class Rig:
         self.meters = {c.input: SPEECH for c in self.plan.channels}
         self.booths = Booths()
         self.seconds = Seconds()
+        self.mutes: dict[str, bool] = {}
         self.desk = InterpretationDesk(self.plan, show.floor_language, stage.runner,
                                        stage.asrun, read_meters=lambda _obs: self.meters,
-                                       booths=self.booths, monotonic=self.seconds)
+                                       booths=self.booths, monotonic=self.seconds,
+                                       read_mutes=lambda _obs, name: self.mutes.get(name))
 
     def look(self, after_s: float = 0.0) -> None:
         self.seconds.now += after_s
@@ -188,6 +190,21 @@ def test_the_alarm_groups_channels_by_what_is_wrong(rig: Rig, qloop: Any) -> Non
     assert alarm_text(rig.desk.views) == (
         "CHANNEL ALARM — ES silent on air: check the booth's microphone · "
         "EN FR UR no input in OBS: check the audio source")
+
+
+def test_an_input_muted_in_obs_on_air_shows_muted_and_raises_the_alarm(
+        rig: Rig, qloop: Any, closers: list[Any]) -> None:
+    panel = owned(closers, ChannelsPanel(rig.desk, rig.stage.clock))
+    rig.mutes["Booth fr"] = True
+    rig.look(0.1)
+    assert panel.rows["fr"].signal.text() == "MUTED"
+    assert panel.rows["fr"].signal.property("tone") == "warning"  # off air: a look
+    qloop.run(rig.stage.handoff.take())
+    rig.look(0.1)
+    rig.look(MUTED_ALARM_AFTER_S + 0.1)
+    assert panel.rows["fr"].signal.property("tone") == "alarm"
+    assert alarm_text(rig.desk.views) == \
+        "CHANNEL ALARM — FR muted in OBS: unmute the input"
 
 
 def test_the_override_menu_asks_the_service(rig: Rig, qloop: Any, closers: list[Any]) -> None:

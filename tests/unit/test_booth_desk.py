@@ -218,6 +218,9 @@ class Meters:
             return Signal(SignalState.PRESENT, level_db=-18.04)
         return None
 
+    def muted_of(self, obs: str, input_name: str) -> bool | None:
+        return {"Booth fr": True, "Booth en": False}.get(input_name)
+
 
 def test_the_channel_rows_say_what_each_channel_does() -> None:
     summary = StageSummary("ar", PLAN, live=LIVE)
@@ -234,6 +237,8 @@ def test_the_channel_rows_say_what_each_channel_does() -> None:
     assert rows["fr"]["level_db"] == -18.0
     assert rows["en"]["signal"] == "unknown"
     assert rows["en"]["level_db"] is None
+    assert [rows[language]["muted"] for language in ("ar", "en", "fr", "de")] == [
+        None, False, True, None]
     assert rows["de"]["obs"] is None
     rehearsal = channel_rows(replace(summary, rehearsal=True), states, None, START)
     assert not any(row["on_air"] for row in rehearsal)

@@ -18,7 +18,11 @@ from console.models.channels import ChannelMode, default_plan
 from console.models.meters import NO_METERS_AFTER_S, MeterReading, SignalState
 from console.models.show import Segment, Speaker, find_segment
 from console.services.asrun_log import AsRunLog
-from console.services.interpretation import ChannelView, InterpretationDesk
+from console.services.interpretation import (
+    MUTED_ALARM_AFTER_S,
+    ChannelView,
+    InterpretationDesk,
+)
 from console.services.show_runner import ShowRunner
 from console.store.asrun import AsRunWriter, read_asrun
 from console.store.database import open_database
@@ -86,10 +90,12 @@ class Desk:
             "Floor (ar)": LOUD, "Booth en": LOUD, "Booth ur": LOUD}
         self.booths = Booths()
         self.runs_the_show = True
+        self.mutes: dict[str, bool] = {}  # OBS's mute of each input it knows
         self.desk = InterpretationDesk(
             PLAN, "ar", self.runner, asrun,
             read_meters=lambda _obs: None if self.meters is None else dict(self.meters),
             booths=self.booths, runs_the_show=lambda: self.runs_the_show,
+            read_mutes=lambda _obs, name: self.mutes.get(name),
             monotonic=self.clocks.monotonic)
 
     def close(self) -> None:
@@ -185,6 +191,45 @@ def test_an_outage_is_recorded_once_however_long_it_lasts(desk: Desk) -> None:
     desk.after(10.0)
     desk.after(10.0)
     assert len(desk.events("outage_start")) == 1
+
+
+@pytest.mark.expected_log("console.services.interpretation")
+def test_an_input_muted_in_obs_on_air_is_an_outage_once_no_cough_explains_it(
+        desk: Desk) -> None:
+    desk.go_live()
+    desk.mutes = {"Booth en": True, "Booth ur": False}
+    desk.after(0.1)  # the desk sees the mute
+    desk.after(MUTED_ALARM_AFTER_S - 0.5)
+    view = desk.view("en")
+    assert view.muted is True
+    assert not view.alarm  # a cough's mute arrives a moment before the booth says so
+    assert desk.view("ur").muted is False
+    assert desk.view("ar").muted is None  # OBS said nothing of it
+    assert "en: muted in OBS (Booth en)" in desk.desk.take_warnings(talk("ar"))
+    desk.after(1.0)
+    view = desk.view("en")
+    assert view.alarm
+    assert view.signal is SignalState.PRESENT  # OBS may still meter a muted input
+    assert view.problem == "muted in OBS"
+    assert view.to_json()["muted"] is True
+    [row] = desk.events("outage_start")
+    assert (row.language, row.details["muted"], row.details["signal"]) == (
+        "en", True, "present")
+    desk.mutes["Booth en"] = False
+    desk.after(0.1)
+    assert not desk.view("en").alarm
+    [end] = desk.events("outage_end")
+    assert end.details["outage_s"] == 0.1
+
+
+def test_a_coughing_booth_muted_in_obs_is_no_outage(desk: Desk) -> None:
+    desk.go_live()
+    desk.booths.say("en", coughing=True)
+    desk.mutes = {"Booth en": True}
+    desk.after(MUTED_ALARM_AFTER_S + 5)
+    assert not desk.view("en").on_air
+    assert not desk.view("en").alarm
+    assert desk.interpreter_rows()[-1].details["event"] == "booth"
 
 
 @pytest.mark.expected_log("console.services.interpretation")
@@ -362,7 +407,7 @@ def test_a_channel_view_as_json_has_exactly_the_api_keys(desk: Desk) -> None:
     assert desk.view("en").to_json() == {
         "language": "en", "obs": "main", "input": "Booth en", "ready": True,
         "signal": "present", "level_db": -20.0, "on_air": True, "interpreter": "Amal",
-        "mode": "direct", "relay_from": None, "alarm": False}
+        "mode": "direct", "relay_from": None, "alarm": False, "muted": None}
 
 
 def test_a_channel_no_booth_spoke_for_has_no_readiness_or_interpreter(desk: Desk) -> None:
