@@ -335,3 +335,22 @@ def test_the_stage_overrides_a_booth_and_the_booths_own_change_ends_it(
             assert not stage.heard[-1].ready
 
     aio.run(scenario())
+
+
+def test_the_same_override_pressed_twice_at_once_is_one_change(aio: LoopRunner) -> None:
+    hub = FakeHub()
+    fr, stage = Console(hub, "booth-fr [1]", languages=("fr",)), Console(
+        hub, "stage [2]", ConsoleRole.STAGE)
+
+    async def scenario() -> None:
+        async with consoles(fr, stage):
+            await settle()
+            first, second = await asyncio.gather(
+                stage.sync.override("fr", True, "Stage manager"),
+                stage.sync.override("fr", True, "Stage manager"))
+            assert first.seq == second.seq == 1
+            await until(lambda: fr.heard, 2, "the booth hears the override")
+            await settle()
+            assert [s.seq for s in fr.heard] == [1]
+
+    aio.run(scenario())
