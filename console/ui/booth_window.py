@@ -51,9 +51,11 @@ FONT_PX = {
     "readyButton": 44, "coughButton": 30, "handoverButton": 20, "handoverStatus": 22,
     "acceptButton": 20, "declineButton": 20, "needRelayButton": 18,
     "noFloorSoundButton": 18, "floorMeterSlot": 14, "boothMeterSlot": 14,
+    "floorMeterCaption": 16, "boothMeterCaption": 16, "floorMeterValue": 16,
+    "boothMeterValue": 16,
 }
 BASE_SIZE = (1280, 800)
-METER_COLUMN_PX = 170
+METER_COLUMN_PX = 220  # two meters with "no input" under each, unclipped
 STATUS_TOPIC_OBS = "obs"
 
 
