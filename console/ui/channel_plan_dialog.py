@@ -37,6 +37,7 @@ DIALOG_NAME = "channelPlanDialog"
 COLUMNS = ("Language", "OBS", "Input", "Tracks", "Destination", "Relay from")
 LANGUAGE, OBS, INPUT, TRACKS, DESTINATION, PIVOT = range(len(COLUMNS))
 NO_PIVOT = "—"
+TABLE_EXTRA_PX = 170  # the policy, the alarm delay, the problems line and the buttons
 PlanCheck = Callable[[ChannelPlan], list[PlanProblem]]  # the plan's problems, if any
 POLICY_WORDS = {ReadinessPolicy.WARN: "warn and take",
                 ReadinessPolicy.REQUIRE: "refuse unless I confirm an override"}
@@ -83,6 +84,8 @@ class ChannelPlanDialog(QDialog):
         table.setObjectName("channelTable")
         table.setHorizontalHeaderLabels(COLUMNS)
         table.verticalHeader().hide()
+        # Rows as tall as the OBS and relay choosers in them, so none covers the next.
+        table.verticalHeader().setDefaultSectionSize(QComboBox().sizeHint().height() + 2)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(INPUT, QHeaderView.ResizeMode.Stretch)
@@ -123,7 +126,11 @@ class ChannelPlanDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.problems)
         layout.addWidget(self.buttons)
-        self.resize(900, 420)
+        # Every channel in view without scrolling (up to the screen's height).
+        rows = self.table.rowCount() * self.table.verticalHeader().defaultSectionSize()
+        table_px = rows + self.table.horizontalHeader().sizeHint().height() + 4
+        screen = self.screen().availableGeometry().height() if self.screen() else 800
+        self.resize(900, min(screen - 80, table_px + TABLE_EXTRA_PX))
 
     # -- reading the form -------------------------------------------------------------
 

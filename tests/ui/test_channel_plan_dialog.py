@@ -61,6 +61,19 @@ def stored_plan(db_path: Path) -> ChannelPlan | None:
         database.conn.close()
 
 
+def test_every_channel_is_in_view_and_no_chooser_covers_the_next_row(
+        db_path: Path, closers: list[Any]) -> None:
+    dialog = dialog_for(service(db_path, "second"), closers)
+    dialog.show()
+    table = dialog.table
+    assert table.rowCount() == 7
+    assert not table.verticalScrollBar().isVisible()
+    for row in range(table.rowCount()):
+        combo = cell_combo(dialog, row, OBS)
+        assert combo.height() <= table.rowHeight(row), row
+        assert table.viewport().rect().contains(table.visualRect(table.model().index(row, 0)))
+
+
 def test_seven_mixes_on_one_obs_cannot_be_saved(db_path: Path, closers: list[Any]) -> None:
     dialog = dialog_for(service(db_path), closers)
     assert not save_button(dialog).isEnabled()
