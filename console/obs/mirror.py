@@ -91,6 +91,9 @@ class ObsMirror:
             fresh = apply_event(fresh, event)
         self._publish(fresh)
         self._synced_once = True
+        log.info("OBS state read", extra={"obs": self.connection.name,
+                                          "program_scene": fresh.program_scene,
+                                          "scenes": len(fresh.scenes)})
         self.synced.emit(fresh)
 
     async def wait_synced(self, timeout_s: float) -> ObsSnapshot:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import sqlite3
 import time
 from pathlib import Path
 
@@ -25,13 +27,17 @@ def test_run_connects_records_and_exits_cleanly_on_sigterm(
                           "--console-name", "e2e-stage"], env)
     try:
         app.wait_for_record(20, msg="connected to OBS")
+        # A change while the console first reads OBS has no "before" to record against.
+        app.wait_for_record(20, msg="OBS state read", obs="main")
         other = bare_client(shared_obs)
         try:
             other.send("CreateScene", {"sceneName": "E2E Scene"})
             other.send("SetCurrentProgramScene", {"sceneName": "E2E Scene"})
         finally:
             other.disconnect()
-        time.sleep(0.5)  # let the window's loop see the event before it is asked to quit
+        deadline = time.monotonic() + 10  # recorded while it runs, not only on the way out
+        while not scene_changes(db) and time.monotonic() < deadline:
+            time.sleep(0.1)
     finally:
         code = app.stop()
     assert code == 0, app.log_text()
@@ -43,14 +49,20 @@ def test_run_connects_records_and_exits_cleanly_on_sigterm(
     result = run_console(["obs-status", "--json", "--obs", shared_obs.url],
                          console_environment(tmp_path, shared_obs.password))
     assert result.returncode == 0
-    import sqlite3
-
-    with sqlite3.connect(db) as connection:
-        rows = connection.execute(
-            "SELECT kind, console, details FROM asrun WHERE kind = 'scene_change'"
-        ).fetchall()
     assert any("E2E Scene" in details and console == "e2e-stage"
-               for _kind, console, details in rows)
+               for console, details in scene_changes(db))
+
+
+def scene_changes(db: Path) -> list[tuple[str, str]]:
+    """(console, details) of the scene changes written to ``db`` so far."""
+    if not db.exists():
+        return []
+    with contextlib.closing(sqlite3.connect(db)) as connection:
+        try:
+            return connection.execute(
+                "SELECT console, details FROM asrun WHERE kind = 'scene_change'").fetchall()
+        except sqlite3.OperationalError:  # the console has not made its tables yet
+            return []
 
 
 def test_demo_starts_its_own_obs_fills_it_and_stops_it(tmp_path: Path) -> None:
