@@ -8,11 +8,6 @@ nothing on top of anything else."""
 from __future__ import annotations
 
 import itertools
-import json
-import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +17,7 @@ import pytest
 from console.obs.display import VirtualDisplay
 from console.obs.private_obs import PrivateObs
 from tests.helpers.cli import console_environment
+from tests.helpers.photos import inside, overlap, photograph_with
 
 pytestmark = pytest.mark.obs
 SIZES = ("1280x800", "1920x1080")
@@ -31,7 +27,6 @@ READABLE_PX = {"nowSpeakers": 36, "modeText": 32, "onAirBadge": 32, "readyButton
 SEPARATE = ("boothTitle", "obsBadge", "nowLanguage", "nowSpeakers", "modeText", "onAirBadge",
             "readyButton", "coughButton", "handoverButton", "handoverStatus", "acceptButton",
             "declineButton", "needRelayButton", "noFloorSoundButton", "meterArea")
-Rect = dict[str, Any]
 
 
 @pytest.fixture(params=SIZES)
@@ -50,28 +45,8 @@ def photograph(tmp_path: Path, obs: PrivateObs, size: str, display: VirtualDispl
     picture = working / f"booth-{state}-{size}.png"
     env = console_environment(working, obs.password,
                               {"DISPLAY": display.name, "QT_QPA_PLATFORM": "xcb"})
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.helpers.booth_screenshot", obs.url, size, str(picture),
-         state], env=env, capture_output=True, text=True, timeout=90,
-        stdin=subprocess.DEVNULL, check=False)
-    assert done.returncode == 0, done.stderr
-    keep = os.environ.get("CONSOLE_SCREENSHOTS")
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        shutil.copy(picture, Path(keep) / picture.name)
-    assert picture.stat().st_size > 0
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
-
-
-def inside(inner: Rect, outer: list[int]) -> bool:
-    x, y, width, height = outer
-    return (inner["x"] >= x and inner["y"] >= y and inner["x"] + inner["width"] <= x + width
-            and inner["y"] + inner["height"] <= y + height)
-
-
-def overlap(a: Rect, b: Rect) -> bool:
-    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
-                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+    return photograph_with("tests.helpers.booth_screenshot",
+                           [obs.url, size, str(picture), state], picture, env)
 
 
 def test_a_live_booth_reads_at_a_glance(

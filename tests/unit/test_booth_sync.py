@@ -54,6 +54,12 @@ class Console:
         self.sync.stage_changed.connect(self.stages.append)
 
 
+def fr_and_stage(hub: FakeHub) -> tuple[Console, Console]:
+    """A French booth's console and the stage console, on one OBS."""
+    return (Console(hub, "booth-fr [1]", languages=("fr",)),
+            Console(hub, "stage [2]", ConsoleRole.STAGE))
+
+
 @asynccontextmanager
 async def consoles(*made: Console) -> AsyncIterator[None]:
     for console in made:
@@ -71,9 +77,7 @@ async def settle() -> None:
 
 
 def test_a_change_reaches_the_other_consoles_once_and_is_not_heard_back(aio: LoopRunner) -> None:
-    hub = FakeHub()
-    fr, stage = Console(hub, "booth-fr [1]", languages=("fr",)), Console(
-        hub, "stage [2]", ConsoleRole.STAGE)
+    fr, stage = fr_and_stage(FakeHub())
 
     async def scenario() -> None:
         async with consoles(fr, stage):
@@ -313,9 +317,7 @@ def test_a_change_made_just_before_closing_is_still_kept_in_obs(aio: LoopRunner)
 
 def test_the_stage_overrides_a_booth_and_the_booths_own_change_ends_it(
         aio: LoopRunner) -> None:
-    hub = FakeHub()
-    fr, stage = Console(hub, "booth-fr [1]", languages=("fr",)), Console(
-        hub, "stage [2]", ConsoleRole.STAGE)
+    fr, stage = fr_and_stage(FakeHub())
 
     async def scenario() -> None:
         async with consoles(fr, stage):
@@ -338,9 +340,7 @@ def test_the_stage_overrides_a_booth_and_the_booths_own_change_ends_it(
 
 
 def test_the_same_override_pressed_twice_at_once_is_one_change(aio: LoopRunner) -> None:
-    hub = FakeHub()
-    fr, stage = Console(hub, "booth-fr [1]", languages=("fr",)), Console(
-        hub, "stage [2]", ConsoleRole.STAGE)
+    fr, stage = fr_and_stage(FakeHub())
 
     async def scenario() -> None:
         async with consoles(fr, stage):
