@@ -33,7 +33,7 @@ from console.obs.connection import ObsConnection
 from console.obs.endpoint import ObsEndpoint
 from console.obs.gateway import ObsGateway
 from console.obs.instances import instances_of
-from console.obs.meter_feed import MeterFeed
+from console.obs.meter_feed import meter_feeds
 from console.services.booth_desk import BoothControl, BoothDesk
 from console.services.booth_sync import BoothSync, Sender, sender_id
 from console.services.channel_board import ChannelBoard
@@ -74,11 +74,8 @@ class BoothApp:
             logs.register_secret(secret)
         self.connection = ObsConnection(self._endpoint, password, name="main")
         self.gateway = ObsGateway(self.connection)
-        self.feeds = {instance.name: MeterFeed(ObsEndpoint.parse(instance.url),
-                                               instance.password,
-                                               name=f"{instance.name}-meters")
-                      for instance in instances_of(self._endpoint.url, password,
-                                                   options.extra_obs, extra_passwords or {})}
+        self.feeds = meter_feeds(instances_of(self._endpoint.url, password,
+                                              options.extra_obs, extra_passwords or {}))
         me = Sender(sender_id(options.console_name, uuid.uuid4().hex[:12]),
                     ConsoleRole.INTERPRETER)
         # Messages wait in the background lane; the cough's mute goes first.

@@ -16,9 +16,8 @@ from PySide6.QtCore import Qt
 
 from console.models.channels import MAIN_OBS, ChannelPlan, PlanProblem
 from console.models.show import Show
-from console.obs.endpoint import ObsEndpoint
 from console.obs.instances import ObsInstance
-from console.obs.meter_feed import MeterFeed
+from console.obs.meter_feed import meter_feeds
 from console.services.asrun_log import AsRunLog
 from console.services.booth_sync import BoothSync
 from console.services.channel_setup import ChannelSetup, ChannelSetupService
@@ -46,10 +45,7 @@ class StageInterpretation:
         self._role = role
         self._booths = booths
         self.instances = {instance.name: instance for instance in instances}
-        self.feeds = {instance.name: MeterFeed(ObsEndpoint.parse(instance.url),
-                                               instance.password,
-                                               name=f"{instance.name}-meters")
-                      for instance in instances}
+        self.feeds = meter_feeds(instances)
         self.readings = MeterReadings(self.feeds)
         self.mutes = MuteWatch({name: feed.gateway for name, feed in self.feeds.items()},
                                self._channel_inputs)

@@ -15,7 +15,7 @@ connection too, so a booth's cough button never waits behind a take.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from types import MappingProxyType
@@ -26,6 +26,7 @@ from console.models.obs_state import ConnectionState
 from console.obs.connection import ConnectionSettings, ObsConnection
 from console.obs.endpoint import ObsEndpoint
 from console.obs.gateway import ObsGateway
+from console.obs.instances import ObsInstance
 from console.obs.session import EventSubscriptions
 
 METER_SUBSCRIPTIONS = EventSubscriptions.INPUTS | EventSubscriptions.INPUT_VOLUME_METERS
@@ -117,3 +118,10 @@ class MeterFeed:
         if state is not ConnectionState.CONNECTED:
             with self._lock:
                 self._raw = None
+
+
+def meter_feeds(instances: Iterable[ObsInstance]) -> dict[str, MeterFeed]:
+    """A meter feed of its own for each OBS instance, by the instance's name."""
+    return {instance.name: MeterFeed(ObsEndpoint.parse(instance.url), instance.password,
+                                     name=f"{instance.name}-meters")
+            for instance in instances}

@@ -13,14 +13,18 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import obsws_python
 import pytest
 
+from console.models.obs_state import ConnectionState
+from console.obs.connection import ObsConnection
 from console.obs.display import VirtualDisplay
+from console.obs.endpoint import ObsEndpoint
 from console.obs.private_obs import PrivateObs
 
 # obsws-python logs the password at INFO: keep it out of the test reports too.
@@ -84,6 +88,18 @@ def own_obs(virtual_display: VirtualDisplay, tmp_path: Path) -> Iterator[Private
     obs = _start_obs(tmp_path / "obs", virtual_display)
     yield obs
     obs.stop()
+
+
+@asynccontextmanager
+async def connected(obs: PrivateObs, name: str = "test") -> AsyncIterator[ObsConnection]:
+    """A console connection to ``obs``, connected, stopped on the way out."""
+    connection = ObsConnection(ObsEndpoint("127.0.0.1", obs.port), obs.password, name=name)
+    connection.start()
+    try:
+        await connection.wait_for_state(ConnectionState.CONNECTED, timeout_s=10)
+        yield connection
+    finally:
+        await connection.stop()
 
 
 def bare_client(obs: PrivateObs) -> obsws_python.ReqClient:

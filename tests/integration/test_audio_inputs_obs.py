@@ -13,15 +13,12 @@ import pytest
 from console.models.channels import ChannelPlan, default_plan
 from console.models.errors import InvalidValue
 from console.models.obs_events import InputMuteChanged, InputTracksChanged, ObsEvent
-from console.models.obs_state import ConnectionState
 from console.obs.channel_provision import (
     AUDIO_SCENE,
     InputSpec,
     provision_channels,
     silent_placeholder,
 )
-from console.obs.connection import ObsConnection
-from console.obs.endpoint import ObsEndpoint
 from console.obs.errors import ObsRequestFailed
 from console.obs.gateway import (
     NAME_TAKEN,
@@ -33,21 +30,12 @@ from console.obs.gateway import (
 from console.obs.private_obs import PrivateObs
 from console.obs.provision import ChannelStatus, SceneSource
 from tests.helpers.loops import LoopRunner, until
-from tests.helpers.obs import bare_client
+from tests.helpers.obs import bare_client, connected
 
 pytestmark = pytest.mark.obs
 S = ChannelStatus
 
 
-@asynccontextmanager
-async def connected(obs: PrivateObs) -> AsyncIterator[ObsConnection]:
-    connection = ObsConnection(ObsEndpoint("127.0.0.1", obs.port), obs.password, name="audio")
-    connection.start()
-    try:
-        await connection.wait_for_state(ConnectionState.CONNECTED, timeout_s=10)
-        yield connection
-    finally:
-        await connection.stop()
 
 
 @asynccontextmanager

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
 
-from console.models.obs_state import ConnectionState
 from console.models.preflight import (
     LOWER_THIRD_IMAGE,
     LOWER_THIRD_TEXT,
     MissingKind,
     preflight,
 )
-from console.obs.connection import ObsConnection
-from console.obs.endpoint import ObsEndpoint
 from console.obs.preflight import read_live_inventory
 from console.obs.private_obs import PrivateObs
 from console.obs.provision import (
@@ -27,21 +22,12 @@ from console.obs.provision import (
     provision_show,
 )
 from tests.helpers.loops import LoopRunner
-from tests.helpers.obs import bare_client
+from tests.helpers.obs import bare_client, connected
 from tests.unit.test_preflight import segment, show_of
 
 pytestmark = pytest.mark.obs
 
 
-@asynccontextmanager
-async def connected(obs: PrivateObs) -> AsyncIterator[ObsConnection]:
-    connection = ObsConnection(ObsEndpoint("127.0.0.1", obs.port), obs.password, name="preflight")
-    connection.start()
-    try:
-        await connection.wait_for_state(ConnectionState.CONNECTED, timeout_s=10)
-        yield connection
-    finally:
-        await connection.stop()
 
 
 def items(obs: PrivateObs, scene: str) -> list[dict[str, Any]]:
