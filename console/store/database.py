@@ -169,8 +169,49 @@ def _schema_v4(db: sqlite_utils.Database) -> None:
     )
 
 
+def _schema_v5(db: sqlite_utils.Database) -> None:
+    """Live monitoring: where the show streams to, viewer counts, OBS stream health."""
+    statements = (
+        # A removed destination keeps its row (removed_at set), so its samples stay named.
+        """CREATE TABLE viewer_destination (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            platform TEXT NOT NULL,
+            target TEXT NOT NULL,
+            label TEXT NOT NULL DEFAULT '',
+            language TEXT,
+            base_url TEXT,
+            pointer TEXT,
+            added_at TEXT NOT NULL,
+            removed_at TEXT
+        )""",
+        # Append-only like the as-run log, and written by the same batched writer.
+        """CREATE TABLE viewer_sample (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            destination_id INTEGER NOT NULL,
+            at_utc TEXT NOT NULL,
+            state TEXT NOT NULL,
+            viewers INTEGER,
+            detail TEXT NOT NULL DEFAULT '',
+            console TEXT NOT NULL
+        )""",
+        "CREATE INDEX viewer_sample_at ON viewer_sample(at_utc)",
+        "CREATE INDEX viewer_sample_destination_at ON viewer_sample(destination_id, at_utc)",
+        # One row per stats poll of one OBS: GetStats, GetStreamStatus, GetRecordStatus.
+        """CREATE TABLE obs_stats (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at_utc TEXT NOT NULL,
+            obs TEXT NOT NULL,
+            stats TEXT NOT NULL CHECK (json_valid(stats))
+        )""",
+        "CREATE INDEX obs_stats_at ON obs_stats(at_utc)",
+    )
+    for statement in statements:
+        db.execute(statement)
+
+
 # Append only; never edit a migration that has shipped. Version n = MIGRATIONS[n - 1].
-MIGRATIONS: tuple[Migration, ...] = (_schema_v1, _schema_v2, _schema_v3, _schema_v4)
+MIGRATIONS: tuple[Migration, ...] = (_schema_v1, _schema_v2, _schema_v3, _schema_v4,
+                                     _schema_v5)
 
 
 def database_file(db: sqlite_utils.Database) -> str:

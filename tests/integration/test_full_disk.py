@@ -74,7 +74,7 @@ def one_segment_show() -> Show:
         Stage("Main", (Day(date(2026, 12, 5), (Session("One", (segment,)),)),)),))
 
 
-@pytest.mark.expected_log("console.store.asrun", "console.services.show_runner",
+@pytest.mark.expected_log("console.store.writer", "console.services.show_runner",
                           "console.services.interpretation")  # no booth inputs: alarms
 def test_a_take_on_a_full_disk_is_on_air_and_recorded_once_there_is_room(
     qloop: LoopRunner, shared_obs: PrivateObs, small_filesystem: Path, qtbot: Any

@@ -158,7 +158,7 @@ def test_flushed_rows_survive_sigkill(db_path: Path) -> None:
         db.close()
 
 
-@pytest.mark.expected_log("console.store.asrun")
+@pytest.mark.expected_log("console.store.writer")
 def test_failed_commits_are_reported_and_retried(
     db_path: Path, db: sqlite_utils.Database,
 ) -> None:
