@@ -32,6 +32,11 @@ class AsRunLog:
         self.role = role
         self.clock = clock
 
+    @property
+    def writer(self) -> AsRunWriter:
+        """The batched writer, for rows of other tables (viewer samples, OBS stats)."""
+        return self._writer
+
     def record(self, kind: AsRunKind, *, segment: Segment | None = None,
                segment_id: str | None = None, planned: datetime | None = None,
                actual: datetime | None = None, at: datetime | None = None,

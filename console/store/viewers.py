@@ -153,6 +153,22 @@ def read_samples(db: sqlite_utils.Database, since: datetime | None = None,
     return samples
 
 
+def samples_after(db: sqlite_utils.Database, after_id: int, *, read: bool = True,
+                  limit: int = 1000) -> tuple[int, list[ViewerSample]]:
+    """The newest sample id, and (when ``read``) the samples stored after ``after_id``,
+    oldest first, at most ``limit`` (the newest ones: a follower wants now, not a
+    backlog)."""
+    newest = db.execute("SELECT max(id) FROM viewer_sample").fetchone()[0]
+    if newest is None:
+        return after_id, []
+    if not read:
+        return int(newest), []
+    rows = db.execute(
+        "SELECT destination_id, at_utc, state, viewers, detail FROM viewer_sample "
+        "WHERE id > ? ORDER BY id DESC LIMIT ?", [after_id, limit]).fetchall()
+    return int(newest), [_sample(*row) for row in reversed(rows)]
+
+
 def _sample(destination_id: int, at: str, state: str, viewers: object,
             detail: str) -> ViewerSample:
     try:
