@@ -14,7 +14,9 @@ Nothing here puts a URL into a detail (a key may be in its query), only its host
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
+import logging
 import math
 import re
 import unicodedata
@@ -42,6 +44,8 @@ _EPOCH_AFTER = 1_000_000_000  # a Ratelimit-Reset past this is an instant, not a
 _DIGITS = re.compile(r"[0-9]{1,20}")
 
 Params = Sequence[tuple[str, str]]
+
+log = logging.getLogger(__name__)
 
 
 class Unreadable(Exception):
@@ -112,15 +116,28 @@ def lower_headers(headers: Mapping[str, str]) -> dict[str, str]:
 
 async def fetch(http: aiohttp.ClientSession, method: str, url: str, *, timeout_s: float,
                 params: Params | None = None, headers: Mapping[str, str] | None = None,
-                data: Mapping[str, str] | None = None, auth: aiohttp.BasicAuth | None = None,
+                data: Mapping[str, str] | None = None,
                 allow_redirects: bool = False) -> Answer | Reading:
     """Ask, and read the whole answer within ``timeout_s``; an ERROR reading if that
     fails (no answer, no connection, an answer past 1 MB). Never raises for what the
     server does; cancellation goes through."""
     host = host_of(url)
+    reading = await _exchange(http, method, url, host, timeout_s=timeout_s, params=params,
+                              headers=headers, data=data, allow_redirects=allow_redirects)
+    # The path alone: a key may be in the query.
+    said = (f"HTTP {reading.status}, {len(reading.body)} bytes" if isinstance(reading, Answer)
+            else reading.detail)
+    log.debug("%s %s%s: %s", method, host, _path_of(url), said)
+    return reading
+
+
+async def _exchange(http: aiohttp.ClientSession, method: str, url: str, host: str, *,
+                    timeout_s: float, params: Params | None,
+                    headers: Mapping[str, str] | None, data: Mapping[str, str] | None,
+                    allow_redirects: bool) -> Answer | Reading:
     try:
         async with asyncio.timeout(timeout_s), http.request(
-                method, url, params=params, headers=headers, data=data, auth=auth,
+                method, url, params=params, headers=headers, data=data,
                 allow_redirects=allow_redirects) as response:
             body = await _read_body(response)
             return Answer(response.status, lower_headers(response.headers), body, host)
@@ -137,6 +154,18 @@ async def fetch(http: aiohttp.ClientSession, method: str, url: str, *, timeout_s
         return error(f"the exchange with {host} failed ({type(failure).__name__})")
     except OSError as failure:
         return error(f"the exchange with {host} failed ({type(failure).__name__})")
+
+
+def basic_auth(login: str, password: str) -> str:
+    """The ``Authorization`` header of HTTP Basic authentication (RFC 7617), UTF-8."""
+    return "Basic " + base64.b64encode(f"{login}:{password}".encode()).decode("ascii")
+
+
+def _path_of(url: str) -> str:
+    try:
+        return urlsplit(url).path
+    except ValueError:
+        return ""
 
 
 async def _read_body(response: aiohttp.ClientResponse) -> bytes:

@@ -94,13 +94,14 @@ def graph_refusal(answer: Answer, now: float) -> Reading | None:
         if answer.ok:
             return None
         return status_reading(answer, variables=VARIABLES, now=now)
-    said = f"Graph API error {code}: {message}" if message else f"Graph API error {code}"
+    said = (f"HTTP {answer.status} from {answer.host}: Graph API error {code}"
+            + (f": {message}" if message else ""))
     if code in CREDENTIAL_CODES:
         return credentials_reading(f"check the credentials ({FACEBOOK_ACCESS_TOKEN}); {said}")
     if code in RATE_CODES or answer.status == 429:
         wait = retry_after_s(answer.headers, now) or usage_wait_s(answer.headers)
-        return rate_limited(f"rate limited by {answer.host}; {said}", wait)
-    return error(f"HTTP {answer.status} from {answer.host}; {said}")
+        return rate_limited(f"rate limited; {said}", wait)
+    return error(said)
 
 
 def usage_wait_s(headers: Mapping[str, str]) -> float | None:

@@ -10,6 +10,7 @@ Every token is registered with the log scrubber as soon as it arrives.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -32,6 +33,8 @@ EXPIRY_MARGIN_S = 60.0
 # Tokens said to last longer are kept this long at most (Twitch's last about 60 days).
 MAX_TOKEN_LIFETIME_S = 24 * 3600.0
 MAX_TOKEN_LENGTH = 4096
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -87,8 +90,9 @@ def _token_message(body: bytes) -> str:
 class TokenCache:
     """One app token, fetched once and shared by concurrent reads until it expires."""
 
-    def __init__(self, clock: Callable[[], float]) -> None:
+    def __init__(self, clock: Callable[[], float], name: str = "app") -> None:
         self._clock = clock
+        self._name = name
         self._token: str | None = None
         self._renew_at = 0.0
         self._lock = asyncio.Lock()
@@ -116,6 +120,7 @@ class TokenCache:
             if isinstance(got, Reading):
                 return got
             self.fetched += 1
+            log.info("new %s token, for %.0f s", self._name, got.expires_in_s)
             self._token = got.value
             lifetime = got.expires_in_s
             self._renew_at = self._clock() + lifetime - min(EXPIRY_MARGIN_S, lifetime / 2)

@@ -25,7 +25,7 @@ from typing import ClassVar
 import aiohttp
 
 from console.models.viewers import Destination, Platform, Reading, ViewerState, live
-from console.platforms.base import REQUEST_TIMEOUT_S, OneByOneAdapter
+from console.platforms.base import REQUEST_TIMEOUT_S, OneByOneAdapter, SecretLookup
 from console.platforms.exchange import (
     Unreadable,
     as_object,
@@ -67,8 +67,10 @@ def parse_status(body: bytes) -> Reading:
 class OwncastAdapter(OneByOneAdapter):
     platform: ClassVar[Platform] = Platform.OWNCAST
 
-    def __init__(self, *, timeout_s: float = REQUEST_TIMEOUT_S,
+    def __init__(self, secrets: SecretLookup | None = None, *,
+                 timeout_s: float = REQUEST_TIMEOUT_S,
                  clock: Callable[[], float] = time.time) -> None:
+        del secrets  # an Owncast server's status is public
         self._timeout_s = timeout_s
         self._clock = clock
 

@@ -9,7 +9,8 @@ theirs) and reads any list of polled destinations, batches side by side.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import aiohttp
@@ -30,29 +31,22 @@ class NotPolled(ValueError):
 
 
 def adapter_for(platform: Platform, secrets: SecretLookup | None = None, *,
-                timeout_s: float = REQUEST_TIMEOUT_S) -> PlatformAdapter:
+                timeout_s: float = REQUEST_TIMEOUT_S,
+                clock: Callable[[], float] = time.time) -> PlatformAdapter:
     """The adapter of ``platform``. ``secrets`` holds its credentials and settings by
     variable name; without it they are looked up now (environment, then the OS keyring:
-    this may block, so make adapters at start-up, not in a poll). Raises
-    :class:`NotPolled` for manual counts."""
+    this may block, so make adapters at start-up, not in a poll). ``timeout_s`` bounds
+    each request, ``clock`` (epoch seconds) reads rate-limit resets and token expiry.
+    Raises :class:`NotPolled` for manual counts."""
     if platform is Platform.MANUAL:
         raise NotPolled("manual viewer counts are typed by an operator: there is no "
                         "platform to ask, so no adapter")
     found = platform_secrets(platform) if secrets is None else secrets
-    match platform:
-        case Platform.YOUTUBE:
-            return YouTubeAdapter(found, timeout_s=timeout_s)
-        case Platform.TWITCH:
-            return TwitchAdapter(found, timeout_s=timeout_s)
-        case Platform.OWNCAST:
-            return OwncastAdapter(timeout_s=timeout_s)
-        case Platform.ZOOM:
-            return ZoomAdapter(found, timeout_s=timeout_s)
-        case Platform.FACEBOOK:
-            return FacebookAdapter(found, timeout_s=timeout_s)
-        case Platform.JSON:
-            return JsonPointerAdapter(found, timeout_s=timeout_s)
-    raise NotPolled(f"no adapter for {platform!r}")
+    kinds: dict[Platform, Callable[..., PlatformAdapter]] = {
+        Platform.YOUTUBE: YouTubeAdapter, Platform.TWITCH: TwitchAdapter,
+        Platform.OWNCAST: OwncastAdapter, Platform.ZOOM: ZoomAdapter,
+        Platform.FACEBOOK: FacebookAdapter, Platform.JSON: JsonPointerAdapter}
+    return kinds[platform](found, timeout_s=timeout_s, clock=clock)
 
 
 @dataclass(frozen=True)
@@ -83,15 +77,17 @@ class Adapters:
     platform's variables by name) or, without them, each platform's own lookup."""
 
     def __init__(self, secrets: SecretLookup | None = None, *,
-                 timeout_s: float = REQUEST_TIMEOUT_S) -> None:
+                 timeout_s: float = REQUEST_TIMEOUT_S,
+                 clock: Callable[[], float] = time.time) -> None:
         self._secrets = secrets
         self._timeout_s = timeout_s
+        self._clock = clock
         self._adapters: dict[Platform, PlatformAdapter] = {}
 
     def get(self, platform: Platform) -> PlatformAdapter:
         if platform not in self._adapters:
             self._adapters[platform] = adapter_for(platform, self._secrets,
-                                                   timeout_s=self._timeout_s)
+                                                   timeout_s=self._timeout_s, clock=self._clock)
         return self._adapters[platform]
 
     async def read(self, http: aiohttp.ClientSession,

@@ -145,7 +145,7 @@ class TwitchAdapter(PlatformAdapter):
         self._auth_url = secrets.get(TWITCH_AUTH_URL) or TOKEN_URL
         self._timeout_s = timeout_s
         self._clock = clock
-        self._tokens = TokenCache(clock)
+        self._tokens = TokenCache(clock, "Twitch app")
         self._not_before = 0.0  # epoch second: Twitch's bucket is empty until then
 
     @property

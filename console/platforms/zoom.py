@@ -43,6 +43,7 @@ from console.platforms.exchange import (
     Params,
     Unreadable,
     as_object,
+    basic_auth,
     credentials_reading,
     detail_text,
     error,
@@ -122,7 +123,7 @@ class ZoomAdapter(OneByOneAdapter):
         self._auth_url = secrets.get(ZOOM_AUTH_URL) or TOKEN_URL
         self._timeout_s = timeout_s
         self._clock = clock
-        self._tokens = TokenCache(clock)
+        self._tokens = TokenCache(clock, "Zoom app")
 
     @property
     def tokens_fetched(self) -> int:
@@ -162,7 +163,7 @@ class ZoomAdapter(OneByOneAdapter):
             return error(f"{ZOOM_AUTH_URL} is not an http(s) URL")
         url, params = token_request(self._auth_url, account_id)
         answer = await fetch(http, "POST", url, params=params, timeout_s=self._timeout_s,
-                             auth=aiohttp.BasicAuth(client_id, client_secret))
+                             headers={"Authorization": basic_auth(client_id, client_secret)})
         if isinstance(answer, Reading):
             return answer
         if not answer.ok:
