@@ -29,6 +29,7 @@ from console.platforms import (
 from console.platforms.exchange import Answer, Unreadable
 from console.platforms.registry import NotPolled, adapter_for, batches
 from tests.helpers.loops import LoopRunner
+from tests.helpers.platforms import Clock
 
 NOW = datetime(2026, 12, 5, 7, 0, tzinfo=UTC).timestamp()  # 23:00 the day before in California
 
@@ -352,14 +353,6 @@ def test_a_token_endpoint_refusal(status: int, document: object, expected: Viewe
         assert (document.get("message") or document["reason"]) in reading.detail
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def fetcher(values: list[str], lifetime: float = 3600.0) -> Callable[[], Any]:
     async def fetch() -> oauth.Token:
         values.append(f"token-{len(values)}")
@@ -369,7 +362,7 @@ def fetcher(values: list[str], lifetime: float = 3600.0) -> Callable[[], Any]:
 
 
 def test_a_token_is_kept_until_shortly_before_it_expires(aio: LoopRunner) -> None:
-    clock = FakeClock()
+    clock = Clock(datetime.fromtimestamp(NOW, UTC))
     cache = oauth.TokenCache(clock)
     fetched: list[str] = []
     assert aio.run(cache.get(fetcher(fetched))) == "token-0"
@@ -382,7 +375,7 @@ def test_a_token_is_kept_until_shortly_before_it_expires(aio: LoopRunner) -> Non
 
 
 def test_reads_waiting_for_a_token_share_one_fetch(aio: LoopRunner) -> None:
-    cache = oauth.TokenCache(FakeClock())
+    cache = oauth.TokenCache(Clock())
     fetched: list[str] = []
 
     async def many() -> list[str | Reading]:
