@@ -11,4 +11,5 @@ pytest_plugins = [
     "tests.helpers.hygiene",
     "tests.helpers.loops",
     "tests.helpers.obs",
+    "tests.helpers.platforms",
 ]

@@ -10,6 +10,7 @@ a detail that says what to do.
 from __future__ import annotations
 
 import abc
+import asyncio
 from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
@@ -34,3 +35,44 @@ class PlatformAdapter(abc.ABC):
 
 
 SecretLookup = Mapping[str, str]
+
+
+class OneByOneAdapter(PlatformAdapter):
+    """An adapter whose platform answers one destination per request (Owncast, Zoom,
+    Facebook, JSON): the requests go out together, at most ``CONCURRENCY`` at a time."""
+
+    CONCURRENCY: ClassVar[int] = 8
+
+    async def read(self, http: aiohttp.ClientSession,
+                   destinations: Sequence[Destination]) -> list[Reading]:
+        gate = asyncio.Semaphore(self.CONCURRENCY)
+
+        async def one(destination: Destination) -> Reading:
+            async with gate:
+                return await self.read_one(http, destination)
+
+        # A task group: if one read fails with a bug, the others are cancelled, not left.
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(one(d)) for d in destinations]
+        return [task.result() for task in tasks]
+
+    @abc.abstractmethod
+    async def read_one(self, http: aiohttp.ClientSession, destination: Destination) -> Reading:
+        """The reading of one destination; never raises for what the server does."""
+
+
+def grouped_by_prefix(destinations: Sequence[Destination]) -> dict[str | None, list[int]]:
+    """The indices of ``destinations`` by URL prefix, in order of first appearance: one
+    batched request (YouTube, Twitch) goes to one prefix."""
+    groups: dict[str | None, list[int]] = {}
+    for index, destination in enumerate(destinations):
+        groups.setdefault(destination.url_prefix, []).append(index)
+    return groups
+
+
+def complete(readings: Sequence[Reading | None]) -> list[Reading]:
+    """``readings`` once every destination has one (a gap is a bug of the adapter)."""
+    done = [reading for reading in readings if reading is not None]
+    if len(done) != len(readings):
+        raise AssertionError("a destination was left without a reading")
+    return done
