@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "console.commands.preflight",
     "console.commands.provision",
     "console.commands.channels",
+    "console.commands.viewers",
 )
 DEFAULT_COMMAND = "run"
 
