@@ -17,7 +17,7 @@ import os
 import socket
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -56,6 +56,7 @@ from console.services.stage_clock import StageClock
 from console.services.stage_role import RoleStatus, StageRole, signature, this_console
 from console.services.storage_health import StorageHealth
 from console.services.switcher import SceneSwitcher
+from console.services.viewer_monitor import ViewerMonitor
 from console.stage_interpretation import StageInterpretation
 from console.store.asrun import AsRunWriter
 from console.store.database import open_database
@@ -104,6 +105,7 @@ class ConsoleApp:
         self._build_show(options)
         self._build_booths(options, instances_of(self._endpoint.url, password,
                                                  options.extra_obs, extra_passwords or {}))
+        self._build_monitoring(options)
         self._build_window(options)
         self._build_handoff(options)
         self._build_controllers(options)
@@ -157,6 +159,18 @@ class ConsoleApp:
         self.interpretation.setup.changed.connect(self.announcer.refresh)
         self.channels = ChannelBoard(self.booth_sync, self.announcer.summary, self.runner.now,
                                      meters=self.desk)
+
+    def _build_monitoring(self, options: AppOptions) -> None:
+        # Only the console that runs the show asks the platforms (their quotas are the
+        # show's); another one follows the counts it stores.
+        self.viewers = ViewerMonitor(options.db_path, self.asrun, saved_by=self.signature,
+                                     polls=lambda: self.role.held,
+                                     show_length=self._show_left)
+
+    def _show_left(self) -> timedelta:
+        """From now to the stage's last planned end (none: nothing to poll for)."""
+        ends = [segment.planned_end for segment in self.runner.segments()]
+        return max(ends) - self.runner.now() if ends else timedelta(0)
 
     def _build_window(self, options: AppOptions) -> None:
         self.window = MainWindow(self.mirror, self.switcher, options.settings_path,
@@ -252,7 +266,7 @@ class ConsoleApp:
             tasks.run_task(self.handoff.set_rehearsal(True), description="Rehearsal mode",
                            on_error=self.window.show_error)
         for service in (self.role, self.sync, self.clock, self.readiness, self.booth_sync,
-                        self.announcer, self.interpretation):
+                        self.announcer, self.interpretation, self.viewers):
             service.start()
         self.connection.start()
         log.info("console started", extra={"db": str(self.options.db_path),
@@ -275,6 +289,7 @@ class ConsoleApp:
         await self.lower_thirds.close()
         await self.clock.stop()
         await self.interpretation.close()
+        await self.viewers.close()
         self.interpretation.setup.changed.disconnect(self.announcer.refresh)
         await self.announcer.close()
         await self.booth_sync.close()

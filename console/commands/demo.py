@@ -16,9 +16,12 @@ says that the seventh mix does not fit.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -86,19 +89,48 @@ def _start_second_obs(main: PrivateObs, display: VirtualDisplay | None,
 
 def _run_console(args: argparse.Namespace, obs: PrivateObs, second: PrivateObs | None,
                  display: VirtualDisplay | None) -> int:
-    import os  # noqa: PLC0415
-
-    from console.app import AppOptions, ConsoleApp, run_gui  # noqa: PLC0415
-    from console.services.demo import (  # noqa: PLC0415
-        SECOND_OBS,
-        ensure_demo_show,
-        provision_demo_scenes,
-    )
+    from console.services.demo import ensure_demo_show  # noqa: PLC0415
 
     if display is not None:
         os.environ["DISPLAY"] = display.name
         os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
     print(ensure_demo_show(args.db, datetime.now(UTC)))
+    with _stand_in_platforms(args.db):
+        return _run_app(args, obs, second)
+
+
+@contextlib.contextmanager
+def _stand_in_platforms(db_path: Path) -> Iterator[None]:
+    """One stand-in platform per language, with counts that move, for the viewer graph.
+
+    Its made-up credentials go into this process's environment (where the console reads
+    a platform's key), never onto a command line or into the database."""
+    from console.platforms.standin import StandIn, StandInThread  # noqa: PLC0415
+    from console.services.demo import demo_languages, ensure_demo_destinations  # noqa: PLC0415
+
+    standin = StandIn(seed=int(datetime.now(UTC).timestamp()))
+    thread = StandInThread(standin)
+    try:
+        thread.start()
+    except (OSError, RuntimeError, TimeoutError) as error:
+        print(f"note: no stand-in platforms ({error}): the viewer graph stays empty")
+        yield
+        return
+    try:
+        secrets = standin.secrets()
+        for secret in secrets.values():
+            logs.register_secret(secret)
+        os.environ.update(secrets)
+        destinations = standin.demo_destinations(demo_languages(db_path))
+        print(ensure_demo_destinations(db_path, destinations, datetime.now(UTC)))
+        yield
+    finally:
+        thread.stop()
+
+
+def _run_app(args: argparse.Namespace, obs: PrivateObs, second: PrivateObs | None) -> int:
+    from console.app import AppOptions, ConsoleApp, run_gui  # noqa: PLC0415
+    from console.services.demo import SECOND_OBS, provision_demo_scenes  # noqa: PLC0415
 
     async def after_start(console: ConsoleApp) -> None:
         second_connection = None if second is None else ObsConnection(

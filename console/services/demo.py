@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from console.formats.detect import CONSOLE_JSON
 from console.models.channels import MAIN_OBS, ChannelConfig, ChannelPlan, default_plan
 from console.models.obs_state import ConnectionState
 from console.models.show import Show, find_segment, iter_segments, scene_names
+from console.models.viewers import Destination
 from console.obs.channel_provision import (
     AUDIO_SCENE,
     InputSpec,
@@ -32,10 +34,12 @@ from console.services.show_import import (
 from console.store.database import open_database
 from console.store.live_state import live_segments
 from console.store.shows import load_show
+from console.store.viewers import add_destination, load_destinations, remove_destination
 
 log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_S = 30.0
 SECOND_OBS = "second"  # the demo's second OBS, for the mixes past an output's six tracks
+DEMO_AUTHOR = "demo"  # signs the demo's changes of viewer destinations
 SILENT_BOOTH = "tr"  # its file is silence, so the silence alarm has something to show
 # The second OBS carries one language's audio: a small, slow picture saves most of the
 # CPU a software-rendered OBS spends (about 55% of a core at OBS's default, 9% at this).
@@ -180,3 +184,32 @@ def _looping_voices(files: Mapping[str, Path]) -> Placeholders:
         return InputSpec("ffmpeg_source",
                          {"local_file": str(files[channel.language]), "looping": True})
     return looping
+
+
+def demo_languages(db_path: Path) -> tuple[str, ...]:
+    """The demo show's languages (the floor first), for one stream each."""
+    show = _load(db_path)
+    return () if show is None else tuple(dict.fromkeys((show.floor_language, *show.languages)))
+
+
+def ensure_demo_destinations(db_path: Path, destinations: Sequence[Destination],
+                             now: datetime) -> str:
+    """Count the demo's stand-in platforms: the destinations of an earlier demo run (at a
+    port of this machine that is gone now) are removed, ``destinations`` added, and any
+    other destination (one a newcomer pointed at a real platform) kept."""
+    database = open_database(db_path)
+    try:
+        for old in load_destinations(database).destinations:
+            if old.id is not None and _on_this_machine(old):
+                remove_destination(database, old.id, saved_by=DEMO_AUTHOR, at=now)
+        for destination in destinations:
+            add_destination(database, destination, saved_by=DEMO_AUTHOR, at=now)
+    finally:
+        database.close()
+    return (f"viewer counts: {len(destinations)} destinations on stand-in platforms (one per "
+            "language; counts made up, not a real audience)")
+
+
+def _on_this_machine(destination: Destination) -> bool:
+    address = destination.base_url or destination.target
+    return urlsplit(address).hostname in ("127.0.0.1", "localhost", "::1")
