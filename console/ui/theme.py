@@ -42,6 +42,28 @@ COLOURS: dict[str, str] = {
 }
 
 
+# The viewer graph's curves (ui/viewer_graph.py): the total in the text colour, then one
+# each for languages or destinations. None is red, green or amber, which mean on air,
+# healthy and warning here; all stay readable on the dark background.
+SERIES_COLOURS: tuple[str, ...] = (
+    "#4aa3ff",  # blue
+    "#c77dff",  # violet
+    "#2ec4b6",  # teal
+    "#ff8fab",  # pink
+    "#ffe066",  # yellow
+    "#a0c4ff",  # pale blue
+    "#f28f3b",  # orange
+    "#b5e48c",  # pale lime
+    "#e0aaff",  # lilac
+    "#90e0ef",  # cyan
+)
+
+
+def series_colour(index: int) -> QColor:
+    """The colour of the ``index``-th curve after the total (the palette repeats)."""
+    return QColor(SERIES_COLOURS[index % len(SERIES_COLOURS)])
+
+
 class Tone(enum.StrEnum):
     """What a status label means; the style sheet turns each into a colour."""
 
