@@ -185,6 +185,10 @@ class HealthInterval:
     render: FrameLoss | None = None  # render missed
     encoder: FrameLoss | None = None  # encoder skipped
     network: FrameLoss | None = None  # network dropped (only while streaming)
+    # Whether the output's duration (its timecode) moved with the clock: OBS 29.0.2 sends
+    # garbage for the recording's once its video settings were changed while it ran.
+    stream_clock_ok: bool | None = None
+    record_clock_ok: bool | None = None
 
     @property
     def worst_loss_percent(self) -> float | None:
@@ -195,7 +199,9 @@ class HealthInterval:
 
     def as_stats(self) -> dict[str, Any]:
         values: dict[str, Any] = {"interval_s": self.seconds, "stream_kbps": self.stream_kbps,
-                                  "record_kbps": self.record_kbps}
+                                  "record_kbps": self.record_kbps,
+                                  "stream_clock_ok": self.stream_clock_ok,
+                                  "record_clock_ok": self.record_clock_ok}
         for name in ("render", "encoder", "network"):
             loss: FrameLoss | None = getattr(self, name)
             values[f"{name}_lost"] = loss.lost if loss else None
@@ -227,6 +233,32 @@ def frame_loss(lost_before: int | None, total_before: int | None, lost_after: in
     return FrameLoss(lost, max(total, lost))
 
 
+def clock_followed(before: StreamStatus | RecordStatus, after: StreamStatus | RecordStatus,
+                   seconds: float | None) -> bool | None:
+    """Whether an output's duration moved as the clock did between two readings
+    ``seconds`` apart (not backwards, not faster than the clock, not standing still while
+    bytes went out); None when it cannot be told (an output not running in both, a value
+    missing, a counter that started again).
+
+    OBS 29.0.2 counts a recording's duration from its frames and the frame time of the
+    video it was started with; once the video settings were changed while OBS ran, it
+    sends garbage: ``3839318:40:56.400``, ``01:50:35.724`` then ``04:18:03.357`` half a
+    second later, or ``00:00:00.000`` for ever while the file grows.
+    """
+    if not (before.active and after.active) or seconds is None or seconds <= 0:
+        return None
+    if isinstance(after, StreamStatus) and (
+            after.reconnecting or (isinstance(before, StreamStatus) and before.reconnecting)):
+        return None
+    if before.duration_ms is None or after.duration_ms is None \
+            or before.bytes is None or after.bytes is None or after.bytes < before.bytes:
+        return None
+    advance_s = (after.duration_ms - before.duration_ms) / 1000
+    if advance_s < 0 or advance_s > seconds * 1.5 + 1.0:
+        return False
+    return not (advance_s == 0 and after.bytes > before.bytes)
+
+
 def health_interval(previous: HealthReading | None, current: HealthReading) -> HealthInterval:
     """Bitrates and frames lost between ``previous`` and ``current`` (of one OBS)."""
     if previous is None or previous.obs != current.obs:
@@ -248,7 +280,9 @@ def health_interval(previous: HealthReading | None, current: HealthReading) -> H
                           current.render_missed, current.render_total),
         encoder=frame_loss(previous.encoder_skipped, previous.encoder_total,
                            current.encoder_skipped, current.encoder_total),
-        network=network)
+        network=network,
+        stream_clock_ok=clock_followed(previous.stream, current.stream, seconds),
+        record_clock_ok=clock_followed(previous.record, current.record, seconds))
 
 
 # -- words and figures -----------------------------------------------------------------
@@ -288,6 +322,11 @@ def short_timecode(timecode: str | None) -> str | None:
         return None
     match = _TIMECODE.match(timecode)
     return f"{match.group(1)}:{match.group(2)}:{match.group(3)}" if match else None
+
+
+def trusted_timecode(status: StreamStatus | RecordStatus, clock_ok: bool | None) -> str | None:
+    """The output's ``HH:MM:SS`` once its duration has been seen to follow the clock."""
+    return short_timecode(status.timecode) if clock_ok else None
 
 
 def percent_text(value: float | None, digits: int = 1) -> str:

@@ -37,12 +37,14 @@ from console.models.stream_health import (
     checked_flag,
     checked_number,
     checked_timecode,
+    clock_followed,
     disk_text,
     frame_loss,
     health_alarms,
     health_interval,
     minutes_left,
     short_timecode,
+    trusted_timecode,
 )
 from console.obs.stream_health import configured_fps, health_from_answers
 
@@ -445,3 +447,54 @@ def test_clearing_all_withdraws_every_alarm() -> None:
 
     assert keys(list(change.cleared)) == [CPU_HIGH]
     assert change.board == AlarmBoard()
+
+
+# -- does the timecode follow the clock? ------------------------------------------------------
+
+
+def rec(timecode: str, duration_ms: int, sent: int, active: bool = True) -> RecordStatus:
+    return RecordStatus(active=active, paused=False, timecode=timecode, duration_ms=duration_ms,
+                        bytes=sent)
+
+
+def test_a_recording_clock_that_follows_the_clock_is_trusted() -> None:
+    # OBS 29.0.2 at its default video settings, half a second apart.
+    before, after = rec("00:00:00.633", 633, 167_628), rec("00:00:01.266", 1266, 365_719)
+
+    assert clock_followed(before, after, 0.5) is True
+    interval = health_interval(reading(0, record=before), reading(0.5, record=after))
+    assert interval.record_clock_ok is True
+    assert trusted_timecode(after, interval.record_clock_ok) == "00:00:01"
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    # OBS 29.0.2 after SetVideoSettings while it ran, half a second apart.
+    (rec("3839318:40:56.400", 13_821_548_456_400, 63_305),
+     rec("3834314:40:57.890", 13_803_533_457_890, 188_425)),
+    (rec("01:50:35.724", 6_635_724, 63_305), rec("04:18:03.357", 15_483_357, 188_425)),
+    (rec("00:00:00.000", 0, 4_974_017), rec("00:00:00.000", 0, 5_130_411)),
+])
+def test_a_recording_clock_that_does_not_is_not_shown(before: RecordStatus,
+                                                      after: RecordStatus) -> None:
+    assert clock_followed(before, after, 0.5) is False
+    assert trusted_timecode(after, False) is None
+
+
+def test_a_clock_is_not_judged_without_two_readings_of_a_running_output() -> None:
+    running = rec("00:00:01.000", 1000, 100)
+    assert clock_followed(rec("00:00:00.000", 0, 0, active=False), running, 2.0) is None
+    assert clock_followed(running, replace(running, duration_ms=None), 2.0) is None
+    assert clock_followed(running, running, None) is None
+    assert trusted_timecode(running, None) is None
+    paused = replace(running, paused=True)
+    assert clock_followed(paused, paused, 2.0) is True  # nothing sent, nothing counted
+
+
+def test_a_stream_that_reconnected_starts_its_clock_again() -> None:
+    before = streaming(910_740, duration_ms=3000)
+    after = streaming(63_410, duration_ms=300)  # after a reconnection: from zero again
+
+    assert clock_followed(before, after, 2.0) is None
+    assert clock_followed(before, replace(before, reconnecting=True), 2.0) is None
+    assert clock_followed(streaming(0, duration_ms=1000), streaming(313_791, duration_ms=2000),
+                          1.0) is True
