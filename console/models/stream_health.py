@@ -407,9 +407,8 @@ def _alarm_rank(alarm: HealthAlarm) -> tuple[int, int]:
     return severity, order
 
 
-def _loss_words(loss: FrameLoss, seconds: float | None) -> str:
-    over = f" in {seconds:.0f} s" if seconds is not None else ""
-    return f"{loss.lost} of {loss.total} frames{over} ({percent_text(loss.percent)})"
+def _loss_words(loss: FrameLoss) -> str:
+    return f"{loss.lost} of {loss.total} frames ({percent_text(loss.percent)})"
 
 
 def _too_many(loss: FrameLoss | None, thresholds: HealthThresholds) -> bool:
@@ -432,8 +431,7 @@ def _stream_alarms(current: HealthReading, interval: HealthInterval,
         yield _alarm(BITRATE_LOW, f"Stream bitrate low: {bitrate_text(interval.stream_kbps)}")
     if _too_many(interval.network, thresholds):
         assert interval.network is not None
-        yield _alarm(NETWORK_DROPPED, "Network dropped "
-                     + _loss_words(interval.network, interval.seconds))
+        yield _alarm(NETWORK_DROPPED, f"Network dropped {_loss_words(interval.network)}")
     if stream.congestion is not None and stream.congestion > thresholds.congestion:
         yield _alarm(CONGESTION, f"Stream congestion {stream.congestion * 100:.0f} %")
 
@@ -442,12 +440,10 @@ def _frame_alarms(current: HealthReading, interval: HealthInterval,
                   thresholds: HealthThresholds) -> Iterable[HealthAlarm]:
     if _too_many(interval.render, thresholds):
         assert interval.render is not None
-        yield _alarm(RENDER_MISSED, "Rendering lag: missed "
-                     + _loss_words(interval.render, interval.seconds))
+        yield _alarm(RENDER_MISSED, f"Render lag: missed {_loss_words(interval.render)}")
     if _too_many(interval.encoder, thresholds):
         assert interval.encoder is not None
-        yield _alarm(ENCODER_SKIPPED, "Encoding lag: skipped "
-                     + _loss_words(interval.encoder, interval.seconds))
+        yield _alarm(ENCODER_SKIPPED, f"Encoder lag: skipped {_loss_words(interval.encoder)}")
     if current.fps is not None and current.configured_fps \
             and current.fps < thresholds.fps_ratio * current.configured_fps:
         yield _alarm(FPS_LOW, f"Frame rate {current.fps:.1f} of {current.configured_fps:g} fps")
