@@ -121,10 +121,13 @@ class RecordStatus:
 
 @dataclass(frozen=True)
 class HealthReading:
-    """One poll of one OBS. ``at`` is when it was taken (aware, UTC)."""
+    """One poll of one OBS. ``at`` is when it was taken (aware, UTC); ``monotonic``, when
+    known, a monotonic clock's seconds then: intervals are counted with it, so a wall clock
+    set back or forward never makes a bitrate."""
 
     at: datetime
     obs: str = "main"
+    monotonic: float | None = None
     cpu_percent: float | None = None  # OBS's process, as a share of the whole machine
     memory_mb: float | None = None
     disk_free_mb: float | None = None  # where OBS records
@@ -154,7 +157,7 @@ class HealthReading:
         """The reading as plain JSON values (the ``obs_stats`` table's ``stats``)."""
         values: dict[str, Any] = {
             f.name: getattr(self, f.name) for f in fields(self)
-            if f.name not in ("at", "obs", "stream", "record")}
+            if f.name not in ("at", "obs", "monotonic", "stream", "record")}
         values["stream"] = {f.name: getattr(self.stream, f.name) for f in fields(self.stream)}
         values["record"] = {f.name: getattr(self.record, f.name) for f in fields(self.record)}
         return values
@@ -263,7 +266,10 @@ def health_interval(previous: HealthReading | None, current: HealthReading) -> H
     """Bitrates and frames lost between ``previous`` and ``current`` (of one OBS)."""
     if previous is None or previous.obs != current.obs:
         return HealthInterval()
-    seconds = (current.at - previous.at).total_seconds()
+    if previous.monotonic is not None and current.monotonic is not None:
+        seconds = current.monotonic - previous.monotonic
+    else:
+        seconds = (current.at - previous.at).total_seconds()
     if seconds <= 0:
         return HealthInterval()
     stream_kbps = network = None

@@ -15,6 +15,7 @@ when OBS cannot tell (it turns libobs' NaN into 0).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -39,26 +40,28 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-async def read_health(gateway: ObsGateway,
-                      clock: Callable[[], datetime] = _utc_now) -> HealthReading:
-    """One reading of ``gateway``'s OBS, in its background lane. ``clock()`` stamps it
-    when the stream's byte count has arrived (bitrates are counted between stamps)."""
+async def read_health(gateway: ObsGateway, clock: Callable[[], datetime] = _utc_now,
+                      monotonic: Callable[[], float] = time.monotonic) -> HealthReading:
+    """One reading of ``gateway``'s OBS, in its background lane, stamped by ``clock()``
+    and ``monotonic()`` when the stream's byte count has arrived (bitrates are counted
+    between two stamps)."""
     obs = gateway.background()
     stream = await obs.stream_status()
-    at = clock()
+    at, stamp = clock(), monotonic()
     stats = await obs.stats()
     record = await obs.record_status()
     video = await obs.video_settings()
     return health_from_answers(obs.name, at, stats=stats, stream=stream, record=record,
-                               video=video)
+                               video=video, monotonic=stamp)
 
 
 def health_from_answers(obs: str, at: datetime, *, stats: Mapping[str, Any],
                         stream: Mapping[str, Any], record: Mapping[str, Any],
-                        video: Mapping[str, Any]) -> HealthReading:
+                        video: Mapping[str, Any],
+                        monotonic: float | None = None) -> HealthReading:
     """The reading in OBS's answers; whatever does not read is None, nothing raises."""
     return HealthReading(
-        at=at, obs=obs,
+        at=at, obs=obs, monotonic=monotonic,
         cpu_percent=checked_number(stats.get("cpuUsage")),
         memory_mb=checked_number(stats.get("memoryUsage")),
         disk_free_mb=checked_number(stats.get("availableDiskSpace")),

@@ -498,3 +498,14 @@ def test_a_stream_that_reconnected_starts_its_clock_again() -> None:
     assert clock_followed(before, replace(before, reconnecting=True), 2.0) is None
     assert clock_followed(streaming(0, duration_ms=1000), streaming(313_791, duration_ms=2000),
                           1.0) is True
+
+
+def test_intervals_are_counted_on_the_monotonic_clock_when_there_is_one() -> None:
+    # The wall clock was set back an hour between the two readings.
+    before = reading(0, monotonic=500.0, stream=streaming(1_000_000))
+    after = reading(-3600, monotonic=502.0, stream=streaming(1_625_000))
+
+    interval = health_interval(before, after)
+
+    assert interval.seconds == 2.0
+    assert interval.stream_kbps == 2500.0
