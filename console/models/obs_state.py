@@ -41,9 +41,14 @@ class ConnectionState(enum.Enum):
 
 @dataclass(frozen=True)
 class OutputState:
+    """The stream or the recording. While the stream reconnects it is still active (OBS's
+    ``GetStreamStatus`` says so, though its ``RECONNECTING`` events say not): it is on,
+    trying to get its connection back. ``starting``: asked to start, not started yet."""
+
     active: bool = False
     reconnecting: bool = False
     paused: bool = False
+    starting: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,8 +94,9 @@ def _output_state(event: OutputStateChanged, previous: OutputState) -> OutputSta
         paused = True
     elif event.phase in (OutputPhase.RESUMED, OutputPhase.STOPPED):
         paused = False
-    return replace(previous, active=event.active,
-                   reconnecting=event.phase is OutputPhase.RECONNECTING, paused=paused)
+    reconnecting = event.phase is OutputPhase.RECONNECTING
+    return replace(previous, active=event.active or reconnecting, reconnecting=reconnecting,
+                   paused=paused, starting=event.phase is OutputPhase.STARTING)
 
 
 def apply_event(snapshot: ObsSnapshot, event: ObsEvent) -> ObsSnapshot:

@@ -230,6 +230,24 @@ class ObsGateway:
             SceneItem(str(item.get("sourceName")), bool(item.get("sceneItemEnabled", True)))
             for item in (items if isinstance(items, list) else []) if isinstance(item, dict))
 
+    # -- health: raw answers, read field by field in console/obs/stream_health.py ----------
+
+    async def stats(self) -> dict[str, Any]:
+        """``GetStats``: CPU, memory, disk space, frame rate, render and encoder frames."""
+        return await self._request("GetStats")
+
+    async def stream_status(self) -> dict[str, Any]:
+        """``GetStreamStatus``: active, reconnecting, timecode, congestion, bytes, frames."""
+        return await self._request("GetStreamStatus")
+
+    async def record_status(self) -> dict[str, Any]:
+        """``GetRecordStatus``: active, paused, timecode, bytes."""
+        return await self._request("GetRecordStatus")
+
+    async def video_settings(self) -> dict[str, Any]:
+        """``GetVideoSettings``: canvas and output sizes, the frame rate as a fraction."""
+        return await self._request("GetVideoSettings")
+
     # -- consoles talking to each other through OBS (booth sync) ------------------------
 
     async def broadcast(self, data: Mapping[str, Any]) -> None:

@@ -1,7 +1,12 @@
 """Writes what OBS confirms into the as-run log: scene changes, connection, stream, record.
 
 It listens to the mirror, so it records only what OBS confirmed, never what was
-merely asked for.
+merely asked for. Stream and record rows: ``{"active": true}`` when the output
+started, ``{"active": false}`` when it stopped; ``{"phase": "reconnecting"}`` when the
+stream lost its server and OBS started retrying (once, however many retries follow),
+``{"phase": "reconnected"}`` when it got it back; ``{"phase": "start_failed"}`` when OBS
+was asked to start an output and it stopped without ever starting (OBS 29 does that
+with a stream server that refuses the connection: no retry, no reconnection).
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from console.models.asrun import AsRunKind
-from console.models.obs_state import ObsSnapshot
+from console.models.obs_state import ObsSnapshot, OutputState
 from console.obs.mirror import ObsMirror
 from console.services.asrun_log import AsRunLog
 
@@ -45,10 +50,19 @@ class AsRunRecorder:
                 and before.connected:
             self._record(AsRunKind.SCENE_CHANGE, obs=obs, scene=snapshot.program_scene,
                          previous=before.program_scene)
-        if snapshot.stream.active != before.stream.active and before.connected:
-            self._record(AsRunKind.STREAM, obs=obs, active=snapshot.stream.active)
-        if snapshot.record.active != before.record.active and before.connected:
-            self._record(AsRunKind.RECORD, obs=obs, active=snapshot.record.active)
+        if before.connected:
+            self._output(AsRunKind.STREAM, obs, before.stream, snapshot.stream)
+            self._output(AsRunKind.RECORD, obs, before.record, snapshot.record)
+
+    def _output(self, kind: AsRunKind, obs: str, before: OutputState,
+                now: OutputState) -> None:
+        if now.active != before.active:
+            self._record(kind, obs=obs, active=now.active)
+        elif now.active and now.reconnecting != before.reconnecting:
+            self._record(kind, obs=obs,
+                         phase="reconnecting" if now.reconnecting else "reconnected")
+        elif before.starting and not now.starting and not now.active:
+            self._record(kind, obs=obs, phase="start_failed")
 
     def _record(self, kind: AsRunKind, **details: Any) -> None:
         now = self._asrun.clock()
