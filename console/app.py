@@ -31,6 +31,7 @@ from console import logs
 from console.formats.lower_third_template import load_template
 from console.models.asrun import ConsoleRole
 from console.models.show import Show
+from console.models.stream_health import HealthAlarm
 from console.obs.connection import ObsConnection
 from console.obs.endpoint import ObsEndpoint
 from console.obs.gateway import ObsGateway
@@ -55,6 +56,7 @@ from console.services.stage_announcer import StageAnnouncer
 from console.services.stage_clock import StageClock
 from console.services.stage_role import RoleStatus, StageRole, signature, this_console
 from console.services.storage_health import StorageHealth
+from console.services.stream_health import StreamHealthMonitor
 from console.services.switcher import SceneSwitcher
 from console.services.viewer_monitor import ViewerMonitor
 from console.stage_interpretation import StageInterpretation
@@ -73,7 +75,9 @@ from console.ui.presenter_controller import PresenterController
 from console.ui.rundown_view import RundownPanel
 from console.ui.show_controls import ShowControls
 from console.ui.status_bands import StatusBands
+from console.ui.stream_health_panel import StreamHealthPanel
 from console.ui.subscription import subscribe
+from console.ui.viewers_controller import ViewersController
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +170,9 @@ class ConsoleApp:
         self.viewers = ViewerMonitor(options.db_path, self.asrun, saved_by=self.signature,
                                      polls=lambda: self.role.held,
                                      show_length=self._show_left)
+        # In the background lane: a stats request never waits in front of a take.
+        self.health = StreamHealthMonitor(self.background_gateway, self.asrun, self.writer,
+                                          runs_the_show=lambda: self.role.held)
 
     def _show_left(self) -> timedelta:
         """From now to the stage's last planned end (none: nothing to poll for)."""
@@ -212,6 +219,12 @@ class ConsoleApp:
         self.bands = StatusBands(window, self.runner, self.storage, self.role,
                                  self.show_controls.claim_role)
         self.interpretation.add_to_window(window)
+        self.viewer_graph = ViewersController(window, self.viewers, self.runner,
+                                              behind="channelsDock")
+        self.health_panel = StreamHealthPanel(self.health)
+        window.add_panel("healthDock", "Stream health", self.health_panel,
+                         Qt.DockWidgetArea.LeftDockWidgetArea, behind="obsDock")
+        subscribe(window, self.health.alarms_changed, self._on_health_alarms)
         self._build_presenter()
         subscribe(window, self.role.changed, self._on_role)
         self._on_role(self.role.status)
@@ -235,6 +248,14 @@ class ConsoleApp:
     def _on_show(self, show: Show | None) -> None:
         # The status line stamps messages with the show's time of day, as its clocks read.
         self.window.set_show_zone(ZoneInfo(show.timezone) if show is not None else None)
+
+    def _on_health_alarms(self, alarms: tuple[HealthAlarm, ...]) -> None:
+        # Whichever dock is in front, an alarm about the stream reaches the status line.
+        if alarms:
+            self.window.show_error("Stream health: " + "; ".join(a.text for a in alarms),
+                                   topic="stream health")
+        else:
+            self.window.clear("stream health")
 
     def _on_role(self, status: RoleStatus) -> None:
         # A console that follows another shows the show but offers nothing that acts on it.
@@ -266,7 +287,7 @@ class ConsoleApp:
             tasks.run_task(self.handoff.set_rehearsal(True), description="Rehearsal mode",
                            on_error=self.window.show_error)
         for service in (self.role, self.sync, self.clock, self.readiness, self.booth_sync,
-                        self.announcer, self.interpretation, self.viewers):
+                        self.announcer, self.interpretation, self.viewers, self.health):
             service.start()
         self.connection.start()
         log.info("console started", extra={"db": str(self.options.db_path),
@@ -290,6 +311,7 @@ class ConsoleApp:
         await self.clock.stop()
         await self.interpretation.close()
         await self.viewers.close()
+        await self.health.close()
         self.interpretation.setup.changed.disconnect(self.announcer.refresh)
         await self.announcer.close()
         await self.booth_sync.close()
