@@ -121,6 +121,32 @@ def test_each_state_reads_on_each_screen(
 SIDE_DOCKS = ("scenesDock", "obsDock", "nowNextDock")
 
 
+def test_the_viewer_graph_and_stream_health_read_on_each_screen(
+    tmp_path: Path, demo_db: Path, shared_obs: PrivateObs, screen: tuple[str, VirtualDisplay],
+) -> None:
+    """The Viewers dock (in front of the interpretation matrix) and the Stream health dock
+    (in front of the OBS panel), on a show with two hours of counts from stand-ins."""
+    size, display = screen
+    shot = photograph(tmp_path, demo_db, shared_obs, size, display, "monitoring")
+    widgets, docks = shot["widgets"], shot["docks"]
+    viewers, health = docks["viewersDock"], docks["healthDock"]
+    for dock in (viewers, health):
+        assert dock["visible"]
+        assert inside(dock, shot["screen"]), dock
+    assert viewers["height"] >= 150, viewers
+    for side in SIDE_DOCKS:
+        assert not overlap(viewers, docks[side]), side
+    assert not overlap(viewers, widgets["rundownTree"])
+    must_see(widgets, shot["screen"], "viewerPlot", "statsCurrent", "statsPeak",
+             "statsAverage", "graphView", "streamHealthPanel")
+    assert widgets["viewerPlot"]["height"] >= 100, widgets["viewerPlot"]
+    assert widgets["statsCurrent"]["text"] not in ("", "—")  # the counts arrived
+    for first, second in itertools.combinations(("statsCurrent", "statsPeak", "statsAverage",
+                                                 "graphView"), 2):
+        assert not overlap(widgets[first], widgets[second]), (first, second)
+    must_see(widgets, shot["screen"], *KEY_CONTROLS)
+
+
 def channels_read(shot: dict[str, Any]) -> None:
     """The interpretation matrix sits under the rundown, beside both columns and on top
     of nothing; its first rows are in view; the alarm band never hides a take control."""

@@ -18,7 +18,7 @@ import json
 import os
 import socket
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,17 +35,24 @@ from PySide6.QtWidgets import (
 
 from console import logs, paths
 from console.app import AppOptions, ConsoleApp, run_gui
+from console.models.viewers import ViewerSample, ViewerState
+from console.platforms.standin import StandIn, StandInThread
 from console.services import show_import
 from console.store import stage_role
+from console.store.asrun import AsRunWriter
 from console.store.database import open_database
+from console.store.shows import load_show
 from console.store.stage_role import RoleHolder
+from console.store.viewers import add_destination, append_sample
 
 WATCHED = ("takeNextButton", "takeStatus", "takeButton", "sceneTakeStatus", "clockRemaining",
            "clockTime", "clockDrift", "rundownTree", "storageBand", "roleBand", "rehearsalBand",
            "nowSpeaker", "nowRemaining", "nextSpeaker", "confirmDialog", "statusMessage",
            "backButton", "skipButton", "holdButton", "addMinuteButton", "removeMinuteButton",
            "presenterWindow", "presenterCountdown", "presenterMessage", "channelAlarmBand",
-           "channelsPanel", "channel_fr_meter", "channel_fr_signal", "channel_ms_signal")
+           "channelsPanel", "channel_fr_meter", "channel_fr_signal", "channel_ms_signal",
+           "viewerGraph", "viewerPlot", "statsCurrent", "statsPeak", "statsAverage",
+           "graphView", "graphLegend", "streamHealthPanel", "healthAlarms")
 
 
 def geometry(widget: QWidget) -> dict[str, Any]:
@@ -103,6 +110,13 @@ async def bring_into(console: ConsoleApp, state: str, schedule: Path) -> None:
         console.imports.import_schedule(schedule)
     elif state == "hold":
         await console.handoff.hold()
+    elif state == "monitoring":
+        for name in ("viewersDock", "healthDock"):
+            dock = console.window.findChild(QDockWidget, name)
+            assert dock is not None, name
+            dock.raise_()
+        await asyncio.sleep(2.5)  # a poll of every stand-in platform, a health reading
+        console.viewer_graph.graph.redraw()
     elif state == "presenter":
         await console.handoff.message("Please wrap up: two minutes left for questions from "
                                       "the room and from the interpreters' booths")
@@ -154,11 +168,37 @@ def hold_the_role_elsewhere(db: Path) -> None:
         database.conn.close()
 
 
+def count_viewers_on_stand_ins(db: Path, standin: StandIn) -> None:
+    """One stand-in stream per language, and the last two hours of their counts."""
+    database = open_database(db)
+    try:
+        show = load_show(database)
+        languages = (show.floor_language, *show.languages) if show else ("en",)
+        added = [add_destination(database, destination, saved_by="screenshot", at=datetime.now(UTC))
+                 for destination in standin.demo_destinations(dict.fromkeys(languages))]
+    finally:
+        database.close()
+    now = datetime.now(UTC)
+    with AsRunWriter(db) as writer:
+        for index, destination in enumerate(added):
+            assert destination.id is not None
+            for step in range(0, 2 * 3600, 5):
+                level = 150 + 90 * index + (step // 60) % 40 + step // 120
+                append_sample(writer, ViewerSample(destination.id,
+                                                   now - timedelta(seconds=2 * 3600 - step),
+                                                   ViewerState.LIVE, level), "screenshot")
+
+
 def main() -> int:
     db, obs_url, _size, out, state = sys.argv[1:6]
     logs.configure("WARNING")
     if state == "follower":
         hold_the_role_elsewhere(Path(db))
+    standins = StandInThread(StandIn(seed=11))
+    if state == "monitoring":
+        standins.start()
+        os.environ.update(standins.standin.secrets())
+        count_viewers_on_stand_ins(Path(db), standins.standin)
     schedule = show_import.demo_show_path()
     options = AppOptions(db_path=Path(db), obs_url=obs_url,
                          settings_path=paths.config_dir() / "window.ini",
@@ -167,7 +207,10 @@ def main() -> int:
     async def after_start(console: ConsoleApp) -> None:
         await photograph(console, state, Path(out), schedule)
 
-    return run_gui(options, os.environ.get("OBS_WEBSOCKET_PASSWORD", ""), after_start)
+    try:
+        return run_gui(options, os.environ.get("OBS_WEBSOCKET_PASSWORD", ""), after_start)
+    finally:
+        standins.stop()
 
 
 if __name__ == "__main__":
