@@ -465,6 +465,9 @@ def _machine_alarms(current: HealthReading, interval: HealthInterval,
     minutes = minutes_left(free, interval.record_kbps) if current.recording else None
     if free < thresholds.disk_min_mb or (
             minutes is not None and minutes < thresholds.disk_min_minutes):
+        if free == 0:  # what OBS 29 says, too, of a recording folder that does not exist
+            yield _alarm(DISK_LOW, "Disk: 0 MB free, or no recording folder")
+            return
         left = f" (≈ {duration_text(minutes)} of recording)" if minutes is not None else ""
         yield _alarm(DISK_LOW, f"Disk: {disk_text(free)} left{left}")
 

@@ -68,9 +68,14 @@ def reading(n: int, **changes: Any) -> HealthReading:
 
 
 @pytest.fixture
-def monitor(qloop: LoopRunner) -> Iterator[StreamHealthMonitor]:
+def connection() -> ObsConnection:
+    # Never started: its signals are emitted by hand.
+    return ObsConnection(ObsEndpoint("127.0.0.1", 1), "not-used")
+
+
+@pytest.fixture
+def monitor(qloop: LoopRunner, connection: ObsConnection) -> Iterator[StreamHealthMonitor]:
     # Never started: readings are handed to it with accept().
-    connection = ObsConnection(ObsEndpoint("127.0.0.1", 1), "not-used")
     made = StreamHealthMonitor(ObsGateway(connection), thresholds=HealthThresholds(clear_after=1))
     yield made
     qloop.run(made.close())
@@ -187,11 +192,12 @@ def test_alarms_in_red_and_their_figure_too(panel: StreamHealthPanel,
 
 
 def test_obs_gone_shows_no_figure_and_says_why(panel: StreamHealthPanel,
-                                               monitor: StreamHealthMonitor) -> None:
+                                               monitor: StreamHealthMonitor,
+                                               connection: ObsConnection) -> None:
     monitor.accept(reading(0, cpu_percent=97.0))
     monitor.accept(reading(1, cpu_percent=97.0))
 
-    monitor._obs.state_changed.emit(ConnectionState.RECONNECTING)
+    connection.state_changed.emit(ConnectionState.RECONNECTING)
 
     assert set(texts(panel).values()) == {"—"}
     assert child(panel, "healthStream").text() == "STREAM ?"
