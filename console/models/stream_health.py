@@ -273,7 +273,9 @@ def health_interval(previous: HealthReading | None, current: HealthReading) -> H
     if seconds <= 0:
         return HealthInterval()
     stream_kbps = network = None
-    if previous.streaming and current.streaming:
+    # While the stream reconnects nothing goes out, and its counters start again after.
+    if previous.streaming and current.streaming \
+            and not (previous.stream.reconnecting or current.stream.reconnecting):
         stream_kbps = bitrate_kbps(previous.stream.bytes, current.stream.bytes, seconds)
         network = frame_loss(previous.stream.dropped_frames, previous.stream.total_frames,
                              current.stream.dropped_frames, current.stream.total_frames)

@@ -251,6 +251,15 @@ def test_no_interval_from_a_first_reading_or_another_obs() -> None:
     assert health_interval(reading(2), reading(2)).seconds is None
 
 
+def test_no_stream_figures_while_it_reconnects() -> None:
+    before = reading(0, stream=streaming(1_000_000))
+    after = reading(2, stream=streaming(1_000_046, reconnecting=True))
+
+    interval = health_interval(before, after)
+
+    assert (interval.stream_kbps, interval.network) == (None, None)
+
+
 def test_no_stream_figures_across_a_stream_start() -> None:
     before = reading(0)  # not streaming
     after = reading(2, stream=streaming(500_000))
