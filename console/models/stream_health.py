@@ -273,7 +273,9 @@ def health_interval(previous: HealthReading | None, current: HealthReading) -> H
     if seconds <= 0:
         return HealthInterval()
     stream_kbps = network = None
-    if previous.streaming and current.streaming:
+    # While the stream reconnects nothing goes out, and its counters start again after.
+    if previous.streaming and current.streaming \
+            and not (previous.stream.reconnecting or current.stream.reconnecting):
         stream_kbps = bitrate_kbps(previous.stream.bytes, current.stream.bytes, seconds)
         network = frame_loss(previous.stream.dropped_frames, previous.stream.total_frames,
                              current.stream.dropped_frames, current.stream.total_frames)
@@ -465,6 +467,9 @@ def _machine_alarms(current: HealthReading, interval: HealthInterval,
     minutes = minutes_left(free, interval.record_kbps) if current.recording else None
     if free < thresholds.disk_min_mb or (
             minutes is not None and minutes < thresholds.disk_min_minutes):
+        if free == 0:  # what OBS 29 says, too, of a recording folder that does not exist
+            yield _alarm(DISK_LOW, "Disk: 0 MB free, or no recording folder")
+            return
         left = f" (≈ {duration_text(minutes)} of recording)" if minutes is not None else ""
         yield _alarm(DISK_LOW, f"Disk: {disk_text(free)} left{left}")
 

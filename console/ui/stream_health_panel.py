@@ -16,7 +16,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
@@ -283,6 +283,11 @@ class StreamHealthPanel(QWidget):
     def show_unavailable(self, why: str) -> None:
         self._show(None, HealthInterval())
         self._show_status(why)
+        if self._points and not math.isnan(self._points[-1].cpu):
+            # A gap in the graphs: no line drawn across the time OBS could not be read.
+            gap = self._points[-1].at + timedelta(microseconds=1)
+            self._points.append(_Point(gap, math.nan, math.nan, math.nan))
+            self._ask_redraw()
 
     # -- showing -------------------------------------------------------------------------
 

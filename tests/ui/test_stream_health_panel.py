@@ -5,7 +5,9 @@ once a second, and the sizes it has in a dock photographed and measured."""
 
 from __future__ import annotations
 
+import math
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -40,8 +42,6 @@ from console.ui.theme import Tone
 from tests.helpers.loops import LoopRunner
 
 T0 = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
-# Where the photographs go (open them to look): the system's temporary folder by default.
-PHOTO_DIR = Path(os.environ.get("CONSOLE_TEST_PHOTOS", "/tmp"))
 DOCK_SIZES = [(400, 300), (600, 400)]
 
 
@@ -68,9 +68,14 @@ def reading(n: int, **changes: Any) -> HealthReading:
 
 
 @pytest.fixture
-def monitor(qloop: LoopRunner) -> Iterator[StreamHealthMonitor]:
+def connection() -> ObsConnection:
+    # Never started: its signals are emitted by hand.
+    return ObsConnection(ObsEndpoint("127.0.0.1", 1), "not-used")
+
+
+@pytest.fixture
+def monitor(qloop: LoopRunner, connection: ObsConnection) -> Iterator[StreamHealthMonitor]:
     # Never started: readings are handed to it with accept().
-    connection = ObsConnection(ObsEndpoint("127.0.0.1", 1), "not-used")
     made = StreamHealthMonitor(ObsGateway(connection), thresholds=HealthThresholds(clear_after=1))
     yield made
     qloop.run(made.close())
@@ -187,11 +192,12 @@ def test_alarms_in_red_and_their_figure_too(panel: StreamHealthPanel,
 
 
 def test_obs_gone_shows_no_figure_and_says_why(panel: StreamHealthPanel,
-                                               monitor: StreamHealthMonitor) -> None:
+                                               monitor: StreamHealthMonitor,
+                                               connection: ObsConnection) -> None:
     monitor.accept(reading(0, cpu_percent=97.0))
     monitor.accept(reading(1, cpu_percent=97.0))
 
-    monitor._obs.state_changed.emit(ConnectionState.RECONNECTING)
+    connection.state_changed.emit(ConnectionState.RECONNECTING)
 
     assert set(texts(panel).values()) == {"—"}
     assert child(panel, "healthStream").text() == "STREAM ?"
@@ -240,10 +246,32 @@ def test_the_graphs_keep_ten_minutes(panel: StreamHealthPanel, monitor: StreamHe
     assert -HISTORY_S <= xs[0] <= -HISTORY_S + 2
 
 
-def photograph(panel_dock: QMainWindow, name: str) -> Path:
-    path = PHOTO_DIR / name
-    panel_dock.grab().save(str(path))
-    return path
+def test_the_graphs_leave_a_gap_while_obs_cannot_be_read(panel: StreamHealthPanel,
+                                                         monitor: StreamHealthMonitor,
+                                                         connection: ObsConnection,
+                                                         clock: Clock) -> None:
+    monitor.accept(reading(0))
+    connection.state_changed.emit(ConnectionState.RECONNECTING)
+    monitor.accept(reading(30))
+    clock.now += 5
+
+    panel._redraw()
+
+    _xs, cpu = panel._graphs[1].curve.getData()
+    assert [math.isnan(value) for value in cpu] == [False, True, False]
+    panel.resize(400, 300)
+    assert not panel.grab().isNull()  # painted, gap and all, without a complaint
+
+
+def photograph(window: QMainWindow, picture: Path) -> Path:
+    """Save a picture of ``window``; keep a copy in ``CONSOLE_SCREENSHOTS`` when that is set
+    (as the screen tests do), for a person to look at."""
+    assert window.grab().save(str(picture))
+    keep = os.environ.get("CONSOLE_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(picture, Path(keep) / picture.name)
+    return picture
 
 
 def clipped(panel: StreamHealthPanel) -> list[str]:
@@ -263,8 +291,8 @@ def clipped(panel: StreamHealthPanel) -> list[str]:
 
 @pytest.mark.parametrize(("width", "height"), DOCK_SIZES)
 def test_in_a_dock_every_figure_is_whole(qtbot: Any, themed_app: QApplication,
-                                         monitor: StreamHealthMonitor, width: int,
-                                         height: int) -> None:
+                                         monitor: StreamHealthMonitor, tmp_path: Path,
+                                         width: int, height: int) -> None:
     """The panel in a dock of the size it will have beside the rundown, streaming and
     recording with two alarms standing (the photographs are for a person to look at)."""
     window = QMainWindow()
@@ -290,9 +318,9 @@ def test_in_a_dock_every_figure_is_whole(qtbot: Any, themed_app: QApplication,
     QApplication.processEvents()
     qtbot.wait(1100)  # the graphs' next redraw
 
-    photo = photograph(window, f"stream_health_{width}x{height}.png")
+    photo = photograph(window, tmp_path / f"stream_health_{width}x{height}.png")
 
-    assert photo.exists()
+    assert photo.stat().st_size > 0
     assert panel.height() >= MINIMUM_HEIGHT - 1
     assert not child(panel, "healthAlarms").isHidden()
     assert clipped(panel) == []

@@ -161,17 +161,17 @@ def test_the_configured_frame_rate_is_a_fraction(video: dict[str, Any], expected
     assert configured_fps(video) == expected
 
 
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
                     lambda inner: st.lists(inner, max_size=3)
-                    | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=8)
+                    | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=4)
 FIELDS = ["cpuUsage", "memoryUsage", "availableDiskSpace", "activeFps", "averageFrameRenderTime",
           "renderSkippedFrames", "renderTotalFrames", "outputSkippedFrames", "outputTotalFrames",
           "outputActive", "outputReconnecting", "outputTimecode", "outputDuration",
           "outputCongestion", "outputBytes", "outputPaused", "fpsNumerator", "fpsDenominator"]
-ANSWER = st.dictionaries(st.sampled_from(FIELDS), JSON)
+ANSWER = st.dictionaries(st.sampled_from(FIELDS), JSON, max_size=10)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ANSWER, ANSWER, ANSWER, ANSWER, ANSWER, ANSWER)
 def test_any_answer_reads_and_judges_without_raising(
         stats: dict[str, Any], stream: dict[str, Any], record: dict[str, Any],
@@ -249,6 +249,15 @@ def test_no_interval_from_a_first_reading_or_another_obs() -> None:
     assert health_interval(None, reading(2)).seconds is None
     assert health_interval(replace(reading(0), obs="booth"), reading(2)).seconds is None
     assert health_interval(reading(2), reading(2)).seconds is None
+
+
+def test_no_stream_figures_while_it_reconnects() -> None:
+    before = reading(0, stream=streaming(1_000_000))
+    after = reading(2, stream=streaming(1_000_046, reconnecting=True))
+
+    interval = health_interval(before, after)
+
+    assert (interval.stream_kbps, interval.network) == (None, None)
 
 
 def test_no_stream_figures_across_a_stream_start() -> None:
@@ -355,6 +364,12 @@ def test_plenty_of_gigabytes_can_still_be_too_few_minutes() -> None:
         "Disk: 20.0 GB left (≈ 29 min of recording)"]
     not_recording = reading(2, disk_free_mb=20 * GB)
     assert health_alarms(None, not_recording, HealthThresholds()) == []
+
+
+def test_no_space_at_all_may_be_no_folder_at_all() -> None:
+    alarms = health_alarms(None, reading(0, disk_free_mb=0.0), HealthThresholds())
+
+    assert [alarm.text for alarm in alarms] == ["Disk: 0 MB free, or no recording folder"]
 
 
 def test_thresholds_set_to_trip_always_trip() -> None:
