@@ -52,6 +52,7 @@ APP_TITLE = "Conference production console"
 # Bump when the docks change so an old saved layout is ignored rather than misapplied.
 # 2: OBS and preflight left under the scenes, Now / Next right
 # 3: the interpretation channels under the rundown, the side columns full height
+# 4: Viewers in a tab beside the channels, Stream health behind the OBS panel
 LAYOUT_VERSION = 4
 GEOMETRY_KEY = "mainWindow/geometry"
 LAYOUT_KEY = "mainWindow/layout"
