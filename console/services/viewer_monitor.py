@@ -321,6 +321,10 @@ class ViewerMonitor:
             append_sample(self._asrun.writer, sample, self._asrun.console)
             for event in self._ledger.observe(destination, sample):
                 self._log(event)
+                if "state" in event.details:
+                    log.info("viewer count state", extra={
+                        "destination": destination.name, "state": sample.state.value,
+                        "viewers": sample.viewers, "detail": sample.detail})
         self.sampled.emit(destination, sample)
 
     def _log(self, event: ViewerEvent) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import sqlite3
 import time
@@ -74,6 +75,8 @@ def test_demo_starts_its_own_obs_fills_it_and_stops_it(tmp_path: Path) -> None:
         connected = app.wait_for_record(1, msg="connected to OBS")
         audio = app.wait_for_record(1, msg="demo audio ready")
         second = app.wait_for_record(1, msg="demo second OBS ready")
+        # The stand-in platforms answer: the viewer graph is live.
+        counted = app.wait_for_record(30, msg="viewer count state", state="live")
     finally:
         code = app.stop(timeout_s=30)
     assert code == 0, app.log_text()
@@ -82,6 +85,8 @@ def test_demo_starts_its_own_obs_fills_it_and_stops_it(tmp_path: Path) -> None:
     assert audio["channels"] == {language: "main: created"
                                  for language in ("ar", "en", "fr", "es", "tr", "ur")}
     assert second["channels"] == {"ms": "created"}
+    assert counted["viewers"] > 0
+    assert re.search(r" \([a-z]{2}\)$", counted["destination"])  # "Twitch (en)": a language
     obs_url = connected["url"]
     port = int(obs_url.rsplit(":", 1)[1])
     # That OBS is gone with the console.
