@@ -51,6 +51,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
     QPixmap,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -677,7 +678,13 @@ class ViewerGraph(QWidget):
         self.series.flush()
         return bool(self.series.changed & set(self.shown_keys()))
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.redraw()  # what came while it was hidden
+
     def _on_timer(self) -> None:
+        if not self.isVisible():
+            return  # a closed dock draws nothing; its samples wait in the rings
         if self.needs_redraw():
             self.redraw()
         else:  # a count goes stale with time alone

@@ -362,6 +362,7 @@ def test_samples_are_buffered_and_the_timer_draws_only_what_changed(qtbot: Any) 
     live = ViewerGraph(clock=lambda: now[0])
     qtbot.addWidget(live)
     live.set_destinations(destinations())
+    live.show()
     assert live.redraw_timer.interval() == 1000
     curve = live.curve(TOTAL)
     for k in range(3):
@@ -382,6 +383,13 @@ def test_samples_are_buffered_and_the_timer_draws_only_what_changed(qtbot: Any) 
     assert len(drawn) == 1
     assert curve.yData.tolist()[-1] == 202.0  # destination 1 went offline: 2's count alone
     assert not live.needs_redraw()
+    # Hidden (a closed dock), it draws nothing until shown again.
+    live.hide()
+    live.add_sample(ViewerSample(2, START + timedelta(seconds=20), ViewerState.LIVE, 150))
+    live.redraw_timer.timeout.emit()
+    assert len(drawn) == 1
+    live.show()
+    assert curve.yData.tolist()[-1] == 150.0
 
 
 def test_the_view_and_the_legend_choose_what_is_drawn(graph: ViewerGraph) -> None:
