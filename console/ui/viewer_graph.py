@@ -347,6 +347,7 @@ class ViewerGraph(QWidget):
         self._markers: list[_Marker] = []  # oldest first
         self._marker_times: list[float] = []  # theirs, to find those in view
         self._tags_shown: list[_MarkerLabel] = []
+        self._laid_out: tuple[tuple[float, ...], int] = ((), 0)  # (what for, rows used)
         self._hover_at: float | None = None
         self._hover_lines: list[str] = []
         self._stats: Stats | None = None
@@ -693,6 +694,9 @@ class ViewerGraph(QWidget):
 
     def _add_curve(self, key: SeriesKey) -> None:
         curve = pg.PlotDataItem(pen=self._pen(key), connect="finite", antialias=False)
+        # Counts never reach the sizes this guards against, and it measures the whole
+        # series at every new point.
+        curve.setDynamicRangeLimit(None)
         curve.setDownsampling(auto=True, method="peak")
         curve.setClipToView(True)
         # One bin a pixel column, its highest and lowest count: the envelope a wider
@@ -887,9 +891,13 @@ class ViewerGraph(QWidget):
         _fit_counts), each to the right of its line (left of it near the right edge),
         in the first row where it overlaps nothing; segments first, the newest first,
         then takes in the room left. Returns the number of rows used. Runs at every
-        pan: only the markers in view are looked at."""
+        pan: only the markers in view are looked at, and nothing when neither they,
+        the time shown nor the size changed (a redraw with new points)."""
         width, height = self.view_box.width(), self.view_box.height()
         start, end = self.x_range()
+        laid_out = (start, end, width, height, len(self._markers))
+        if laid_out == self._laid_out[0]:
+            return self._laid_out[1]
         row_px = self._row_px()
         rows = max(1, min(MARKER_LANES, int(height * MARKER_SHARE // row_px)))
         lanes: list[list[tuple[float, float]]] = [[] for _ in range(rows)]
@@ -922,7 +930,9 @@ class ViewerGraph(QWidget):
                     break
         for kind, path in lines.items():
             self._marker_lines[kind].setPath(path)
-        return sum(1 for lane in lanes if lane)
+        used = sum(1 for lane in lanes if lane)
+        self._laid_out = (laid_out, used)
+        return used
 
     # --- hover ----------------------------------------------------------------------------
 
