@@ -600,7 +600,11 @@ class ViewerGraph(QWidget):
 
     def set_shown(self, key: SeriesKey, shown: bool) -> None:
         """Tick (or untick) a series in the current view's legend."""
-        (self._unticked[self._view].discard if shown else self._unticked[self._view].add)(key)
+        unticked = self._unticked[self._view]
+        if shown:
+            unticked.discard(key)
+        else:
+            unticked.add(key)
         self._fill_legend()
         self.redraw()
 

@@ -423,6 +423,7 @@ def test_the_last_hour_follows_the_clock_until_the_operator_pans(graph: ViewerGr
     assert graph.x_range() == (START.timestamp(), START.timestamp() + 7200)
     graph.show_last(None)
     assert graph.following
+    assert graph.range_combo.currentText() == "Everything"
     start, end = graph.x_range()
     assert start <= START.timestamp()
     assert end >= (NOW - timedelta(seconds=5)).timestamp()
