@@ -79,6 +79,7 @@ MARKER_SHARE = 0.3  # of the plot's height, at most, for those rows
 FOLLOW_MARGIN = 0.02  # of the time shown, kept ahead of the newest point
 COUNT_HEADROOM = 1.08  # the count axis ends this much over the highest count shown
 MIN_COUNT_TOP = 10.0
+TOP_ROOM_PX = 9  # over the count axis's top tick, for its label
 MARKER_LABEL_MAX_PX = 200  # a longer label is elided
 MARKER_GAP_PX = 6  # between two labels in a row
 TICK_PX = 12  # the axes' figures
@@ -154,7 +155,7 @@ def nice_ceiling(value: float) -> float:
 # --- axes ---------------------------------------------------------------------------------
 
 DAY_S = 24 * 3600
-LABEL_ROOM_PX = 40  # between two time labels, at least
+LABEL_ROOM_PX = 28  # between two time labels, at least
 # Tick steps that divide a day, so every tick sits on a round wall-clock time.
 TICK_STEPS_S = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 2 * 3600,
                 3 * 3600, 4 * 3600, 6 * 3600, 12 * 3600, DAY_S)
@@ -776,9 +777,13 @@ class ViewerGraph(QWidget):
         top = nice_ceiling(max(highest * COUNT_HEADROOM, MIN_COUNT_TOP))
         height = self.view_box.height()
         band_px = band_rows * self._row_px()
-        share = band_px / height if height > band_px > 0 else 0.0
-        bottom = -top * share / (1 - share)
-        self.view_box.setYRange(bottom, top, padding=0)
+        data_px = height - band_px - TOP_ROOM_PX
+        if data_px <= 0:
+            self.view_box.setYRange(0, top, padding=0)
+            return
+        # The round top's label is centred on its tick: a few pixels over it keep it whole.
+        per_px = top / data_px
+        self.view_box.setYRange(-band_px * per_px, top + TOP_ROOM_PX * per_px, padding=0)
 
     # --- stats ----------------------------------------------------------------------------
 
