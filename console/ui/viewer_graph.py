@@ -874,9 +874,12 @@ class ViewerGraph(QWidget):
     def markers(self) -> list[tuple[datetime, str, MarkerKind]]:
         return [(datetime.fromtimestamp(m.at, UTC), m.label, m.kind) for m in self._markers]
 
-    def marker_at(self, at: float) -> str | None:
+    def marker_at(self, at: datetime) -> str | None:
         """The label of the segment in force at ``at`` (else of the latest take)."""
-        before = [m for m in self._markers if m.at <= at]
+        return self._marker_label_at(at.timestamp())
+
+    def _marker_label_at(self, at: float) -> str | None:
+        before = self._markers[:bisect.bisect_right(self._marker_times, at)]
         segments = [m for m in before if m.kind is MarkerKind.SEGMENT]
         newest = (segments or before)[-1:]
         return newest[0].label if newest else None
@@ -981,7 +984,7 @@ class ViewerGraph(QWidget):
         local = datetime.fromtimestamp(at, self._zone)
         lines = [local.strftime("%a %d %b %H:%M:%S ") + (local.tzname() or "")]
         head = [f"<b>{html.escape(lines[0])}</b>"]
-        in_force = self.marker_at(at)
+        in_force = self._marker_label_at(at)
         if in_force is not None:
             lines.append(in_force)
             head.append(f"<i>{html.escape(in_force)}</i>")
