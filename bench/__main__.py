@@ -13,6 +13,7 @@ from bench.import_bench import run_import_bench
 from bench.meter_bench import run_meter_bench
 from bench.obs_bench import run_obs_bench
 from bench.timing_bench import run_timing_bench
+from bench.viewer_graph_bench import run_viewer_graph_bench
 from console import logs
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -51,6 +52,7 @@ def main() -> None:
         *run_meter_bench(),
         *run_import_bench(),
         *run_timing_bench(),
+        *run_viewer_graph_bench(),
         "",
     ]
     text = "\n".join(lines)

@@ -42,9 +42,20 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QIcon, QPen, QPixmap
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QIcon,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QComboBox,
+    QGraphicsPathItem,
     QGraphicsRectItem,
     QGraphicsSimpleTextItem,
     QHBoxLayout,
@@ -65,8 +76,10 @@ from console.ui.viewer_series import ViewerSeries
 REDRAW_MS = 1000
 MARKER_LANES = 3  # rows of marker labels at the bottom of the plot, at most
 MARKER_SHARE = 0.3  # of the plot's height, at most, for those rows
+FOLLOW_MARGIN = 0.02  # of the time shown, kept ahead of the newest point
 COUNT_HEADROOM = 1.08  # the count axis ends this much over the highest count shown
 MIN_COUNT_TOP = 10.0
+TOP_ROOM_PX = 9  # over the count axis's top tick, for its label
 MARKER_LABEL_MAX_PX = 200  # a longer label is elided
 MARKER_GAP_PX = 6  # between two labels in a row
 TICK_PX = 12  # the axes' figures
@@ -127,9 +140,22 @@ def compact_count(value: float) -> str:
     return f"{round(value):,}"
 
 
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (times a power of ten) at or over
+    ``value``: the count axis keeps its scale while the time shown moves a little."""
+    if value <= 0:
+        return 0.0
+    power = 10.0 ** math.floor(math.log10(value))
+    for step in (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
+        if step * power >= value * (1 - 1e-12):
+            return step * power
+    return 10.0 * power
+
+
 # --- axes ---------------------------------------------------------------------------------
 
 DAY_S = 24 * 3600
+LABEL_ROOM_PX = 28  # between two time labels, at least
 # Tick steps that divide a day, so every tick sits on a round wall-clock time.
 TICK_STEPS_S = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 2 * 3600,
                 3 * 3600, 4 * 3600, 6 * 3600, 12 * 3600, DAY_S)
@@ -158,9 +184,12 @@ class ShowTimeAxis(pg.AxisItem):  # type: ignore[misc]  # (pyqtgraph is untyped)
         self.enableAutoSIPrefix(False)
         self.setStyle(tickFont=tick_font(), autoExpandTextSpace=False)
         metrics = QFontMetricsF(tick_font())
-        # The widest label: a day ("Wed 30") or a time with seconds.
+        # The widest label (a day, "Wed 30", or a time) and room around it: fewer labels
+        # read better, and each costs pyqtgraph a text layout a frame.
         self._label_px = max(metrics.horizontalAdvance(text) for text in
-                             ("Wed 30", "00:00", "00:00:00")) + 18
+                             ("Wed 30", "00:00")) + LABEL_ROOM_PX
+        self._seconds_label_px = max(self._label_px, metrics.horizontalAdvance(
+            "00:00:00") + LABEL_ROOM_PX)
 
     def set_zone(self, zone: ZoneInfo) -> None:
         self.zone = zone
@@ -181,7 +210,7 @@ class ShowTimeAxis(pg.AxisItem):  # type: ignore[misc]  # (pyqtgraph is untyped)
         return [(self.step_s, self.wall_ticks(minVal, maxVal, self.step_s))]
 
     def _step(self, seconds_per_px: float, *, with_seconds: bool) -> float:
-        label_px = self._label_px if with_seconds else self._label_px - 16
+        label_px = self._seconds_label_px if with_seconds else self._label_px
         for step in TICK_STEPS_S:
             if step / seconds_per_px >= label_px:
                 return step
@@ -280,7 +309,6 @@ class _Marker:
     at: float
     label: str
     kind: MarkerKind
-    line: pg.InfiniteLine
     tag: _MarkerLabel
 
 
@@ -317,7 +345,10 @@ class ViewerGraph(QWidget):
         self._selected = TOTAL
         self._window_s: float | None = None
         self._following = True
-        self._markers: list[_Marker] = []
+        self._markers: list[_Marker] = []  # oldest first
+        self._marker_times: list[float] = []  # theirs, to find those in view
+        self._tags_shown: list[_MarkerLabel] = []
+        self._laid_out: tuple[tuple[float, ...], int] = ((), 0)  # (what for, rows used)
         self._hover_at: float | None = None
         self._hover_lines: list[str] = []
         self._stats: Stats | None = None
@@ -418,7 +449,8 @@ class ViewerGraph(QWidget):
         item.setClipToView(True)
         item.setMenuEnabled(False)
         item.hideButtons()
-        item.showGrid(x=True, y=True, alpha=0.15)
+        # No grid: pyqtgraph's grid lines cost 20 ms a frame (1920x360, offscreen), more
+        # than all eight curves; the count axis and the zero line say enough.
         for axis in (self.time_axis, self.count_axis):
             axis.setPen(pg.mkPen(colour("border")))
             axis.setTextPen(pg.mkPen(colour("text_dim")))
@@ -429,6 +461,19 @@ class ViewerGraph(QWidget):
         self.view_box.disableAutoRange()
         baseline = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(colour("border")))
         self.view_box.addItem(baseline, ignoreBounds=True)
+        # Every marker's line in one path a kind, in the view box's pixels (under the
+        # curves): one item to paint, where a line item each cost a Python call a frame.
+        self._marker_lines: dict[MarkerKind, QGraphicsPathItem] = {}
+        for kind in MarkerKind:
+            ink = colour(MARKER_COLOURS[kind])
+            ink.setAlpha(170)
+            pen = QPen(ink, 1, Qt.PenStyle.DashLine if kind is MarkerKind.SEGMENT
+                       else Qt.PenStyle.SolidLine)
+            pen.setCosmetic(True)
+            path_item = QGraphicsPathItem(self.view_box)
+            path_item.setPen(pen)
+            path_item.setZValue(-1)
+            self._marker_lines[kind] = path_item
         self.view_box.sigRangeChangedManually.connect(self._on_manual_range)
         self.view_box.sigXRangeChanged.connect(self._on_x_range)
         self.view_box.sigResized.connect(self._on_x_range)
@@ -479,7 +524,9 @@ class ViewerGraph(QWidget):
                 self._colours[key] = series_colour(index)
         for key in list(self._curves):
             if key not in names:
-                self.plot.removeItem(self._curves.pop(key))
+                curve = self._curves.pop(key)
+                if curve in self.plot.getPlotItem().items:
+                    self.plot.removeItem(curve)
         for key in totals.keys:
             if key not in self._curves:
                 self._add_curve(key)
@@ -503,25 +550,21 @@ class ViewerGraph(QWidget):
         """A vertical line at ``at_utc`` (a segment's boundary, a take) with ``label``
         (the speaker, the segment's title)."""
         at = at_utc.timestamp()
-        ink = colour(MARKER_COLOURS[kind])
-        ink.setAlpha(170)
-        pen = pg.mkPen(ink, width=1, style=Qt.PenStyle.DashLine if kind is MarkerKind.SEGMENT
-                       else Qt.PenStyle.SolidLine)
-        line = pg.InfiniteLine(pos=at, angle=90, pen=pen)
-        line.setZValue(5)
-        self.view_box.addItem(line, ignoreBounds=True)
-        marker = _Marker(at, label, kind, line, _MarkerLabel(label, kind, self.view_box))
-        index = bisect.bisect_right([m.at for m in self._markers], at)
+        marker = _Marker(at, label, kind, _MarkerLabel(label, kind, self.view_box))
+        index = bisect.bisect_right(self._marker_times, at)
         self._markers.insert(index, marker)
+        self._marker_times.insert(index, at)
         self._on_x_range()
 
     def clear_markers(self) -> None:
         for marker in self._markers:
-            self.view_box.removeItem(marker.line)
             scene = marker.tag.scene()
             if scene is not None:
                 scene.removeItem(marker.tag)
         self._markers.clear()
+        self._marker_times.clear()
+        self._tags_shown.clear()
+        self._on_x_range()
 
     def set_time_zone(self, zone: ZoneInfo) -> None:
         """Times (axis, hover) in ``zone``, the show's."""
@@ -558,7 +601,11 @@ class ViewerGraph(QWidget):
 
     def set_shown(self, key: SeriesKey, shown: bool) -> None:
         """Tick (or untick) a series in the current view's legend."""
-        (self._unticked[self._view].discard if shown else self._unticked[self._view].add)(key)
+        unticked = self._unticked[self._view]
+        if shown:
+            unticked.discard(key)
+        else:
+            unticked.add(key)
         self._fill_legend()
         self.redraw()
 
@@ -579,12 +626,16 @@ class ViewerGraph(QWidget):
     def curve(self, key: SeriesKey) -> pg.PlotDataItem:
         return self._curves[key]
 
+    def is_drawn(self, key: SeriesKey) -> bool:
+        """Whether the series' curve is in the plot (shown in this view, and ticked)."""
+        return key in self._curves and self._curves[key] in self.plot.getPlotItem().items
+
     def show_last(self, seconds: float | None) -> None:
         """Show the last ``seconds`` up to now, following the clock (None: everything)."""
         self._window_s = seconds
         self._following = True
         self.range_combo.setCurrentIndex(self.range_combo.findData(seconds))
-        self._follow()
+        self._follow(force=True)
 
     def show_range(self, start: datetime, end: datetime) -> None:
         """Show this stretch of time (and stop following the clock), as a pan would."""
@@ -607,13 +658,24 @@ class ViewerGraph(QWidget):
         second), with the range, the stats and the markers."""
         self.series.flush()
         shown = set(self.shown_keys())
+        item = self.plot.getPlotItem()
         for key, curve in self._curves.items():
-            curve.setVisible(key in shown)
+            # A curve in the plot works out what it would draw at every pan, shown or not:
+            # only the shown ones are in it.
+            if key not in shown and curve in item.items:
+                # Emptied first: pyqtgraph re-adding a curve with data asks the plot
+                # widget, not the view box, whether to clip it, and fails.
+                curve.setData([], [])
+                item.removeItem(curve)
+            elif key in shown and curve not in item.items:
+                item.addItem(curve)
+                self.series.changed.add(key)
         for key in shown & self.series.changed:
             self._curves[key].setData(*self.series.ring(key).arrays())
         self.series.changed -= shown
-        self._follow()
-        self._on_x_range()
+        if not self._follow():  # a move has done what follows
+            self._on_x_range()
+        self._fill_legend_marks()
         if self._hover_at is not None:
             self._show_hover(self._hover_at, None)
 
@@ -622,37 +684,66 @@ class ViewerGraph(QWidget):
         self.series.flush()
         return bool(self.series.changed & set(self.shown_keys()))
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.redraw()  # what came while it was hidden
+
     def _on_timer(self) -> None:
+        if not self.isVisible():
+            return  # a closed dock draws nothing; its samples wait in the rings
         if self.needs_redraw():
             self.redraw()
-        else:
-            self._update_stats()  # a count goes stale with time alone
+        else:  # a count goes stale with time alone
+            self._update_stats()
+            self._fill_legend_marks()
 
     def _add_curve(self, key: SeriesKey) -> None:
         curve = pg.PlotDataItem(pen=self._pen(key), connect="finite", antialias=False)
+        # Counts never reach the sizes this guards against, and it measures the whole
+        # series at every new point.
+        curve.setDynamicRangeLimit(None)
         curve.setDownsampling(auto=True, method="peak")
         curve.setClipToView(True)
+        # One bin a pixel column, its highest and lowest count: the envelope a wider
+        # sampling would draw, at a fifth of the points (pyqtgraph's default is five).
+        curve.opts["autoDownsampleFactor"] = 1.0
         curve.setZValue(10 if key == TOTAL else 9)
-        self.plot.addItem(curve)
-        self._curves[key] = curve
+        self._curves[key] = curve  # added to the plot when shown (redraw)
 
     def _pen(self, key: SeriesKey) -> QPen:
+        # One pixel: a wider line is drawn segment by segment, and eight curves of two
+        # pixels took 20 ms a frame. The total, often drawn alone, is the one at two.
         pen: QPen = pg.mkPen(self._colours.get(key, colour("text")),
-                             width=2.5 if key == TOTAL else 2)
+                             width=2 if key == TOTAL else 1)
         return pen
 
-    def _follow(self) -> None:
+    def _follow(self, force: bool = False) -> bool:
+        """Keep the time shown on the data (everything) or the clock (the last hour...),
+        a margin ahead of the newest point; True when the range moved. The view moves
+        only once the newest point or the clock reaches the margin's end, since a move
+        makes every curve work out what it draws again."""
         if not self._following:
-            return
+            return False
+        left, right = self.x_range()
         if self._window_s is None:
             span = self._data_span()
-            if span is not None:
-                start, end = span
-                margin = max((end - start) * 0.01, 60.0)
-                self.view_box.setXRange(start - margin, end + margin, padding=0)
-            return
-        now = self._clock().timestamp()
-        self.view_box.setXRange(now - self._window_s, now + self._window_s * 0.02, padding=0)
+            if span is None:
+                return False
+            start, end = span
+            margin = max((end - start) * FOLLOW_MARGIN, 60.0)
+            target = (start - margin, end + margin)
+            fits = (left <= start <= left + 2 * margin
+                    and right - 2 * margin <= end <= right)
+        else:
+            now = self._clock().timestamp()
+            margin = self._window_s * FOLLOW_MARGIN
+            target = (now - self._window_s, now + margin)
+            fits = (right - margin <= now <= right
+                    and math.isclose(right - left, self._window_s + margin))
+        if fits and not force:
+            return False
+        self.view_box.setXRange(*target, padding=0)
+        return self.x_range() != (left, right)
 
     def _data_span(self) -> tuple[float, float] | None:
         """From the oldest to the newest point of the series shown (of any, if none)."""
@@ -679,15 +770,20 @@ class ViewerGraph(QWidget):
         highest = 0.0
         for key in self.shown_keys():
             values = self.series.ring(key).between(start, end)
-            finite = values[np.isfinite(values)]
-            if finite.size:
-                highest = max(highest, float(finite.max()))
-        top = max(highest * COUNT_HEADROOM, MIN_COUNT_TOP)
+            if values.size:
+                peak = float(np.fmax.reduce(values))  # NaN (gaps) left out, in one pass
+                if math.isfinite(peak):
+                    highest = max(highest, peak)
+        top = nice_ceiling(max(highest * COUNT_HEADROOM, MIN_COUNT_TOP))
         height = self.view_box.height()
         band_px = band_rows * self._row_px()
-        share = band_px / height if height > band_px > 0 else 0.0
-        bottom = -top * share / (1 - share)
-        self.view_box.setYRange(bottom, top, padding=0)
+        data_px = height - band_px - TOP_ROOM_PX
+        if data_px <= 0:
+            self.view_box.setYRange(0, top, padding=0)
+            return
+        # The round top's label is centred on its tick: a few pixels over it keep it whole.
+        per_px = top / data_px
+        self.view_box.setYRange(-band_px * per_px, top + TOP_ROOM_PX * per_px, padding=0)
 
     # --- stats ----------------------------------------------------------------------------
 
@@ -708,27 +804,25 @@ class ViewerGraph(QWidget):
 
     def _update_stats(self) -> None:
         stats = self.stats()
-        if stats == self._stats:
-            return
-        self._stats = stats
-        self.stats_series.setText(self.name(stats.key))
-        self.stats_current.setText(count_text(stats.current))
-        self.stats_peak.setText(count_text(stats.peak))
-        self.stats_average.setText(count_text(stats.average))
-        if stats.stale:
-            newest = self.series.ring(stats.key).last()
-            age = self._clock().timestamp() - newest[0] if newest is not None else 0.0
-            note = f"stale: last count {age_text(age)} ago"
-        elif self.series.ring(stats.key).last() is not None and not math.isfinite(stats.current):
+        if stats != self._stats:
+            self._stats = stats
+            self.stats_series.setText(self.name(stats.key))
+            self.stats_current.setText(count_text(stats.current))
+            self.stats_peak.setText(count_text(stats.peak))
+            self.stats_average.setText(count_text(stats.average))
+            if self.stats_current.property("stale") != stats.stale:
+                self.stats_current.setProperty("stale", stats.stale)
+                self.stats_current.style().unpolish(self.stats_current)
+                self.stats_current.style().polish(self.stats_current)
+        newest = self.series.ring(stats.key).last()
+        if stats.stale and newest is not None:
+            note = f"stale: last count {age_text(self._clock().timestamp() - newest[0])} ago"
+        elif newest is not None and not math.isfinite(stats.current):
             note = "offline: no live count"
         else:
             note = ""
-        self.stats_note.setText(note)
-        if self.stats_current.property("stale") != stats.stale:
-            self.stats_current.setProperty("stale", stats.stale)
-            self.stats_current.style().unpolish(self.stats_current)
-            self.stats_current.style().polish(self.stats_current)
-        self._fill_legend_marks()
+        if self.stats_note.text() != note:  # the age moves on with the clock alone
+            self.stats_note.setText(note)
 
     # --- legend ---------------------------------------------------------------------------
 
@@ -780,9 +874,12 @@ class ViewerGraph(QWidget):
     def markers(self) -> list[tuple[datetime, str, MarkerKind]]:
         return [(datetime.fromtimestamp(m.at, UTC), m.label, m.kind) for m in self._markers]
 
-    def marker_at(self, at: float) -> str | None:
+    def marker_at(self, at: datetime) -> str | None:
         """The label of the segment in force at ``at`` (else of the latest take)."""
-        before = [m for m in self._markers if m.at <= at]
+        return self._marker_label_at(at.timestamp())
+
+    def _marker_label_at(self, at: float) -> str | None:
+        before = self._markers[:bisect.bisect_right(self._marker_times, at)]
         segments = [m for m in before if m.kind is MarkerKind.SEGMENT]
         newest = (segments or before)[-1:]
         return newest[0].label if newest else None
@@ -805,18 +902,31 @@ class ViewerGraph(QWidget):
         """Labels in rows along the bottom of the plot, under the zero line (see
         _fit_counts), each to the right of its line (left of it near the right edge),
         in the first row where it overlaps nothing; segments first, the newest first,
-        then takes in the room left. Returns the number of rows used."""
+        then takes in the room left. Returns the number of rows used. Runs at every
+        pan: only the markers in view are looked at, and nothing when neither they,
+        the time shown nor the size changed (a redraw with new points)."""
         width, height = self.view_box.width(), self.view_box.height()
+        start, end = self.x_range()
+        laid_out = (start, end, width, height, len(self._markers))
+        if laid_out == self._laid_out[0]:
+            return self._laid_out[1]
         row_px = self._row_px()
         rows = max(1, min(MARKER_LANES, int(height * MARKER_SHARE // row_px)))
         lanes: list[list[tuple[float, float]]] = [[] for _ in range(rows)]
-        ordered = sorted(self._markers, key=lambda m: (m.kind is MarkerKind.TAKE, -m.at))
-        for marker in ordered:
+        first = bisect.bisect_left(self._marker_times, start)
+        last = bisect.bisect_right(self._marker_times, end)
+        in_view = sorted(self._markers[first:last],
+                         key=lambda m: (m.kind is MarkerKind.TAKE, -m.at))
+        lines = {kind: QPainterPath() for kind in MarkerKind}
+        px_per_s = width / (end - start) if end > start else 0.0
+        for tag in self._tags_shown:
+            tag.hide()
+        self._tags_shown = []
+        for marker in in_view:
+            x = (marker.at - start) * px_per_s
+            lines[marker.kind].moveTo(x, 0)
+            lines[marker.kind].lineTo(x, height)
             tag = marker.tag
-            x = self.view_box.mapFromView(QPointF(marker.at, 0)).x()
-            if not 0 <= x <= width:
-                tag.hide()
-                continue
             size = tag.rect().width()
             left = x + 3
             if left + size > width:
@@ -828,10 +938,13 @@ class ViewerGraph(QWidget):
                     lane.append((left, right))
                     tag.setPos(left, height - (row + 1) * row_px)
                     tag.show()
+                    self._tags_shown.append(tag)
                     break
-            else:
-                tag.hide()
-        return sum(1 for lane in lanes if lane)
+        for kind, path in lines.items():
+            self._marker_lines[kind].setPath(path)
+        used = sum(1 for lane in lanes if lane)
+        self._laid_out = (laid_out, used)
+        return used
 
     # --- hover ----------------------------------------------------------------------------
 
@@ -871,7 +984,7 @@ class ViewerGraph(QWidget):
         local = datetime.fromtimestamp(at, self._zone)
         lines = [local.strftime("%a %d %b %H:%M:%S ") + (local.tzname() or "")]
         head = [f"<b>{html.escape(lines[0])}</b>"]
-        in_force = self.marker_at(at)
+        in_force = self._marker_label_at(at)
         if in_force is not None:
             lines.append(in_force)
             head.append(f"<i>{html.escape(in_force)}</i>")

@@ -152,7 +152,7 @@ def test_two_days_of_eight_destinations_are_drawn_as_they_were_counted(
     probe = [0, 4_321, index_of(HOVER_AT), POINTS - 1]
     for destination_id in range(1, 9):
         curve = graph.curve(destination_key(destination_id))
-        assert curve.isVisible()
+        assert graph.is_drawn(destination_key(destination_id))
         x, y = curve.xData, curve.yData
         assert len(x) == len(y) == POINTS
         assert x[0] == START.timestamp()
@@ -183,7 +183,7 @@ def test_languages_and_the_total_are_sums_and_offline_is_a_gap_not_zero(
         graph: ViewerGraph) -> None:
     graph.set_view(GraphView.LANGUAGES)
     assert graph.shown_keys() == (AR, EN, ES, FR)  # the total listed, unticked
-    assert not graph.curve(TOTAL).isVisible()
+    assert not graph.is_drawn(TOTAL)
     spanish_outage = OUTAGES[0]
     inside = index_of(spanish_outage.start) + 60
     before = index_of(spanish_outage.start) - 60
@@ -362,6 +362,7 @@ def test_samples_are_buffered_and_the_timer_draws_only_what_changed(qtbot: Any) 
     live = ViewerGraph(clock=lambda: now[0])
     qtbot.addWidget(live)
     live.set_destinations(destinations())
+    live.show()
     assert live.redraw_timer.interval() == 1000
     curve = live.curve(TOTAL)
     for k in range(3):
@@ -382,6 +383,13 @@ def test_samples_are_buffered_and_the_timer_draws_only_what_changed(qtbot: Any) 
     assert len(drawn) == 1
     assert curve.yData.tolist()[-1] == 202.0  # destination 1 went offline: 2's count alone
     assert not live.needs_redraw()
+    # Hidden (a closed dock), it draws nothing until shown again.
+    live.hide()
+    live.add_sample(ViewerSample(2, START + timedelta(seconds=20), ViewerState.LIVE, 150))
+    live.redraw_timer.timeout.emit()
+    assert len(drawn) == 1
+    live.show()
+    assert curve.yData.tolist()[-1] == 150.0
 
 
 def test_the_view_and_the_legend_choose_what_is_drawn(graph: ViewerGraph) -> None:
@@ -393,14 +401,14 @@ def test_the_view_and_the_legend_choose_what_is_drawn(graph: ViewerGraph) -> Non
     assert [graph.legend.item(r).text() for r in range(graph.legend.count())] == [
         "Total", "AR", "EN", "ES", "FR"]
     graph.legend.item(0).setCheckState(Qt.CheckState.Checked)
-    assert graph.curve(TOTAL).isVisible()
+    assert graph.is_drawn(TOTAL)
     graph.legend.item(2).setCheckState(Qt.CheckState.Unchecked)
-    assert not graph.curve(EN).isVisible()
+    assert not graph.is_drawn(EN)
     assert graph.shown_keys() == (TOTAL, AR, ES, FR)
     graph.set_view(GraphView.DESTINATIONS)
-    assert not graph.curve(TOTAL).isVisible()  # each view keeps its own ticks
-    assert not graph.curve(EN).isVisible()
-    assert graph.curve(destination_key(1)).isVisible()
+    assert not graph.is_drawn(TOTAL)  # each view keeps its own ticks
+    assert not graph.is_drawn(EN)
+    assert graph.is_drawn(destination_key(1))
 
 
 def test_the_last_hour_follows_the_clock_until_the_operator_pans(graph: ViewerGraph) -> None:
@@ -415,6 +423,7 @@ def test_the_last_hour_follows_the_clock_until_the_operator_pans(graph: ViewerGr
     assert graph.x_range() == (START.timestamp(), START.timestamp() + 7200)
     graph.show_last(None)
     assert graph.following
+    assert graph.range_combo.currentText() == "Everything"
     start, end = graph.x_range()
     assert start <= START.timestamp()
     assert end >= (NOW - timedelta(seconds=5)).timestamp()
