@@ -85,7 +85,7 @@ MARKER_GAP_PX = 6  # between two labels in a row
 TICK_PX = 12  # the axes' figures
 LABEL_PX = 12  # marker labels
 LEGEND_WIDTH = 190
-MIN_WIDTH, MIN_HEIGHT = 640, 220
+MIN_WIDTH, MIN_HEIGHT = 500, 220
 NO_VALUE = "—"
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
@@ -381,7 +381,7 @@ class ViewerGraph(QWidget):
     def _make_header(self) -> None:
         self.stats_series = ElidingLabel()
         self.stats_series.setObjectName("statsSeries")
-        self.stats_series.setMinimumWidth(80)
+        self.stats_series.setMinimumWidth(60)
         self.stats_note = ElidingLabel()
         self.stats_note.setObjectName("statsNote")
         self.stats_note.setProperty("caption", True)
@@ -393,7 +393,7 @@ class ViewerGraph(QWidget):
         name_box.addWidget(self.stats_series)
         name_box.addWidget(self.stats_note)
         self._header = QHBoxLayout()
-        self._header.setSpacing(14)
+        self._header.setSpacing(10)
         self._header.addLayout(name_box, 1)
         for caption, figure, tip in (
                 ("CURRENT", self.stats_current, "the newest count"),
@@ -421,8 +421,10 @@ class ViewerGraph(QWidget):
         self.range_combo.setPlaceholderText("Panned")  # shown once the mouse moved the time
         self.range_combo.activated.connect(
             lambda index: self.show_last(self.range_combo.itemData(index)))
-        controls = QHBoxLayout()
-        controls.setSpacing(6)
+        # One above the other: side by side they would not leave the figures room in the
+        # stage window's bottom slot at 1280x800 (about 540 px between its side columns).
+        controls = QVBoxLayout()
+        controls.setSpacing(2)
         controls.addWidget(self.view_combo)
         controls.addWidget(self.range_combo)
         self._header.addLayout(controls)

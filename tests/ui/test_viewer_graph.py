@@ -447,7 +447,7 @@ def test_the_graph_is_readable_at_the_stage_windows_sizes(
     keep(picture.name, window)
     found = photos.findings(graph)
     hint_width, hint_height, least_width, least_height = found["minimum"]
-    assert (least_width, least_height) == (640, 220)
+    assert (least_width, least_height) == (500, 220)
     assert hint_width <= least_width  # what it asks is what it says
     assert hint_height <= least_height
     assert graph.height() >= least_height  # a third of a 1280x800 window is room enough
