@@ -11,21 +11,37 @@ from __future__ import annotations
 
 import abc
 import asyncio
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from typing import ClassVar
 
 import aiohttp
 
 from console.models.viewers import Destination, Platform, Reading
+from console.platforms.credentials import register_all
+
+SecretLookup = Mapping[str, str]
 
 # A platform that has not answered in this long is counted as an error for this poll.
 REQUEST_TIMEOUT_S = 10.0
 
 
 class PlatformAdapter(abc.ABC):
-    """Reads the viewer counts of one platform's destinations."""
+    """Reads the viewer counts of one platform's destinations.
+
+    ``secrets`` holds its credentials and settings by variable name (each registered
+    with the log scrubber here), ``timeout_s`` bounds each request, ``clock`` (epoch
+    seconds) reads rate-limit resets and token expiry."""
 
     platform: ClassVar[Platform]
+
+    def __init__(self, secrets: SecretLookup | None = None, *,
+                 timeout_s: float = REQUEST_TIMEOUT_S,
+                 clock: Callable[[], float] = time.time) -> None:
+        self._secrets: dict[str, str] = dict(secrets or {})
+        register_all(self._secrets)
+        self._timeout_s = timeout_s
+        self._clock = clock
 
     @abc.abstractmethod
     async def read(self, http: aiohttp.ClientSession,
@@ -34,7 +50,6 @@ class PlatformAdapter(abc.ABC):
         server answers (nor for a server that does not answer)."""
 
 
-SecretLookup = Mapping[str, str]
 
 
 class OneByOneAdapter(PlatformAdapter):

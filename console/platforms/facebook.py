@@ -23,15 +23,14 @@ from __future__ import annotations
 
 import json
 import re
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import ClassVar
 
 import aiohttp
 
 from console.models.viewers import Destination, Platform, Reading, ViewerState, live
-from console.platforms.base import REQUEST_TIMEOUT_S, OneByOneAdapter, SecretLookup
-from console.platforms.credentials import FACEBOOK_ACCESS_TOKEN, missing_hint, register_all
+from console.platforms.base import OneByOneAdapter
+from console.platforms.credentials import FACEBOOK_ACCESS_TOKEN, missing_hint
 from console.platforms.exchange import (
     MAX_RETRY_AFTER_S,
     Answer,
@@ -123,12 +122,9 @@ def usage_wait_s(headers: Mapping[str, str]) -> float | None:
 class FacebookAdapter(OneByOneAdapter):
     platform: ClassVar[Platform] = Platform.FACEBOOK
 
-    def __init__(self, secrets: SecretLookup, *, timeout_s: float = REQUEST_TIMEOUT_S,
-                 clock: Callable[[], float] = time.time) -> None:
-        register_all(secrets)
-        self._token = secrets.get(FACEBOOK_ACCESS_TOKEN)
-        self._timeout_s = timeout_s
-        self._clock = clock
+    @property
+    def _token(self) -> str | None:
+        return self._secrets.get(FACEBOOK_ACCESS_TOKEN)
 
     async def read_one(self, http: aiohttp.ClientSession, destination: Destination) -> Reading:
         if not _VIDEO_ID.fullmatch(destination.target):

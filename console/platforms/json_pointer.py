@@ -17,15 +17,13 @@ Authorization header when a redirect leaves the host).
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 import aiohttp
 
 from console.models.viewers import Destination, Platform, Reading, live
-from console.platforms.base import REQUEST_TIMEOUT_S, OneByOneAdapter, SecretLookup
-from console.platforms.credentials import VIEWERS_JSON_TOKEN, missing_hint, register_all
+from console.platforms.base import OneByOneAdapter
+from console.platforms.credentials import VIEWERS_JSON_TOKEN, missing_hint
 from console.platforms.exchange import (
     Unreadable,
     credentials_reading,
@@ -87,12 +85,9 @@ def parse_count(body: bytes, pointer: str) -> Reading:
 class JsonPointerAdapter(OneByOneAdapter):
     platform: ClassVar[Platform] = Platform.JSON
 
-    def __init__(self, secrets: SecretLookup, *, timeout_s: float = REQUEST_TIMEOUT_S,
-                 clock: Callable[[], float] = time.time) -> None:
-        register_all(secrets)
-        self._token = secrets.get(VIEWERS_JSON_TOKEN)
-        self._timeout_s = timeout_s
-        self._clock = clock
+    @property
+    def _token(self) -> str | None:
+        return self._secrets.get(VIEWERS_JSON_TOKEN)
 
     async def read_one(self, http: aiohttp.ClientSession, destination: Destination) -> Reading:
         url = destination.base_url or destination.target

@@ -18,14 +18,12 @@ a detail that says both.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import ClassVar
 
 import aiohttp
 
 from console.models.viewers import Destination, Platform, Reading, ViewerState, live
-from console.platforms.base import REQUEST_TIMEOUT_S, OneByOneAdapter, SecretLookup
+from console.platforms.base import OneByOneAdapter
 from console.platforms.exchange import (
     Unreadable,
     as_object,
@@ -66,13 +64,6 @@ def parse_status(body: bytes) -> Reading:
 
 class OwncastAdapter(OneByOneAdapter):
     platform: ClassVar[Platform] = Platform.OWNCAST
-
-    def __init__(self, secrets: SecretLookup | None = None, *,
-                 timeout_s: float = REQUEST_TIMEOUT_S,
-                 clock: Callable[[], float] = time.time) -> None:
-        del secrets  # an Owncast server's status is public
-        self._timeout_s = timeout_s
-        self._clock = clock
 
     async def read_one(self, http: aiohttp.ClientSession, destination: Destination) -> Reading:
         server = destination.base_url or destination.target

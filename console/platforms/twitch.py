@@ -50,7 +50,6 @@ from console.platforms.credentials import (
     TWITCH_CLIENT_ID,
     TWITCH_CLIENT_SECRET,
     missing_hint,
-    register_all,
 )
 from console.platforms.exchange import (
     Answer,
@@ -136,15 +135,14 @@ class TwitchAdapter(PlatformAdapter):
 
     platform: ClassVar[Platform] = Platform.TWITCH
 
-    def __init__(self, secrets: SecretLookup, *, timeout_s: float = REQUEST_TIMEOUT_S,
+    def __init__(self, secrets: SecretLookup | None = None, *,
+                 timeout_s: float = REQUEST_TIMEOUT_S,
                  clock: Callable[[], float] = time.time) -> None:
-        register_all(secrets)
-        self._client_id = secrets.get(TWITCH_CLIENT_ID)
-        self._fixed_token = secrets.get(TWITCH_ACCESS_TOKEN)
-        self._client_secret = secrets.get(TWITCH_CLIENT_SECRET)
-        self._auth_url = secrets.get(TWITCH_AUTH_URL) or TOKEN_URL
-        self._timeout_s = timeout_s
-        self._clock = clock
+        super().__init__(secrets, timeout_s=timeout_s, clock=clock)
+        self._client_id = self._secrets.get(TWITCH_CLIENT_ID)
+        self._fixed_token = self._secrets.get(TWITCH_ACCESS_TOKEN)
+        self._client_secret = self._secrets.get(TWITCH_CLIENT_SECRET)
+        self._auth_url = self._secrets.get(TWITCH_AUTH_URL) or TOKEN_URL
         self._tokens = TokenCache(clock, "Twitch app")
         self._not_before = 0.0  # epoch second: Twitch's bucket is empty until then
 

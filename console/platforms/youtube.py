@@ -25,8 +25,7 @@ midnight Pacific time (when YouTube resets it), a refused key (400 ``keyInvalid`
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -42,13 +41,11 @@ from console.models.viewers import (
     live,
 )
 from console.platforms.base import (
-    REQUEST_TIMEOUT_S,
     PlatformAdapter,
-    SecretLookup,
     complete,
     grouped_by_prefix,
 )
-from console.platforms.credentials import YOUTUBE_API_KEY, missing_hint, register_all
+from console.platforms.credentials import YOUTUBE_API_KEY, missing_hint
 from console.platforms.exchange import (
     Answer,
     Params,
@@ -180,12 +177,9 @@ class YouTubeAdapter(PlatformAdapter):
 
     platform: ClassVar[Platform] = Platform.YOUTUBE
 
-    def __init__(self, secrets: SecretLookup, *, timeout_s: float = REQUEST_TIMEOUT_S,
-                 clock: Callable[[], float] = time.time) -> None:
-        register_all(secrets)
-        self._key = secrets.get(YOUTUBE_API_KEY)
-        self._timeout_s = timeout_s
-        self._clock = clock
+    @property
+    def _key(self) -> str | None:
+        return self._secrets.get(YOUTUBE_API_KEY)
 
     async def read(self, http: aiohttp.ClientSession,
                    destinations: Sequence[Destination]) -> list[Reading]:

@@ -36,7 +36,6 @@ from console.platforms.credentials import (
     ZOOM_CLIENT_ID,
     ZOOM_CLIENT_SECRET,
     missing_hint,
-    register_all,
 )
 from console.platforms.exchange import (
     Answer,
@@ -114,15 +113,14 @@ class ZoomAdapter(OneByOneAdapter):
     platform: ClassVar[Platform] = Platform.ZOOM
     CONCURRENCY: ClassVar[int] = 2  # a heavy API
 
-    def __init__(self, secrets: SecretLookup, *, timeout_s: float = REQUEST_TIMEOUT_S,
+    def __init__(self, secrets: SecretLookup | None = None, *,
+                 timeout_s: float = REQUEST_TIMEOUT_S,
                  clock: Callable[[], float] = time.time) -> None:
-        register_all(secrets)
-        self._account_id = secrets.get(ZOOM_ACCOUNT_ID)
-        self._client_id = secrets.get(ZOOM_CLIENT_ID)
-        self._client_secret = secrets.get(ZOOM_CLIENT_SECRET)
-        self._auth_url = secrets.get(ZOOM_AUTH_URL) or TOKEN_URL
-        self._timeout_s = timeout_s
-        self._clock = clock
+        super().__init__(secrets, timeout_s=timeout_s, clock=clock)
+        self._account_id = self._secrets.get(ZOOM_ACCOUNT_ID)
+        self._client_id = self._secrets.get(ZOOM_CLIENT_ID)
+        self._client_secret = self._secrets.get(ZOOM_CLIENT_SECRET)
+        self._auth_url = self._secrets.get(ZOOM_AUTH_URL) or TOKEN_URL
         self._tokens = TokenCache(clock, "Zoom app")
 
     @property
