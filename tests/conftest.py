@@ -12,4 +12,5 @@ pytest_plugins = [
     "tests.helpers.loops",
     "tests.helpers.obs",
     "tests.helpers.platforms",
+    "tests.helpers.store",
 ]

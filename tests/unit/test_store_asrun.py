@@ -4,7 +4,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,17 +21,6 @@ def entry(index: int, kind: str = AsRunKind.NOTE, **details: object) -> AsRunEnt
     return AsRunEntry(at_utc=T0 + timedelta(milliseconds=index), kind=kind,
                       console="stage-1", role=ConsoleRole.STAGE, details={"i": index, **details})
 
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "show.sqlite"
-
-
-@pytest.fixture
-def db(db_path: Path) -> Iterator[sqlite_utils.Database]:
-    database = open_database(db_path)
-    yield database
-    database.close()
 
 
 def test_asrun_rows_cannot_be_updated_or_deleted(db_path: Path, db: sqlite_utils.Database) -> None:

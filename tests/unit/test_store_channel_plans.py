@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,17 +30,6 @@ PLAN = ChannelPlan((
     ChannelConfig("ur", "second", "Booth ur", (1,), covers=("ar",), pivot="en"),
 ), silent_after_s=8.5, readiness=ReadinessPolicy.REQUIRE)
 
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "show.sqlite"
-
-
-@pytest.fixture
-def db(db_path: Path) -> Iterator[sqlite_utils.Database]:
-    database = open_database(db_path)
-    yield database
-    database.conn.close()
 
 
 def document(**changes: Any) -> dict[str, Any]:

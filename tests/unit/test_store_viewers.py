@@ -4,7 +4,6 @@ from rows that no longer fit."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -31,17 +30,6 @@ from console.store.viewers import (
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "show.sqlite"
-
-
-@pytest.fixture
-def db(db_path: Path) -> Iterator[sqlite_utils.Database]:
-    database = open_database(db_path)
-    yield database
-    database.close()
 
 
 def test_destinations_are_added_listed_and_removed(db: sqlite_utils.Database) -> None:
