@@ -85,6 +85,7 @@ class _Schedule:
     failures: int = 0
     stopped: str | None = None  # why polling stopped (credentials)
     not_before: bool = False  # the platform said when to ask again
+    asked: frozenset[int | None] = frozenset()  # the destinations of its last poll
 
 
 class ViewerMonitor:
@@ -273,8 +274,13 @@ class ViewerMonitor:
         now = time.monotonic()
         for group in groups_of(self._destinations):
             schedule = self._schedules.setdefault(group.key, _Schedule())
+            members = frozenset(d.id for d in group.destinations)
+            if members - schedule.asked and schedule.failures == 0 \
+                    and not schedule.not_before:
+                schedule.due = now  # a destination just added does not wait an interval
             if schedule.stopped is None and schedule.due <= now \
                     and group.key not in self._inflight:
+                schedule.asked = members
                 task = asyncio.get_running_loop().create_task(
                     self._poll(group, schedule), name=f"viewers-{group.platform.value}")
                 self._inflight[group.key] = task

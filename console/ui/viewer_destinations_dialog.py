@@ -47,6 +47,8 @@ from console.ui.tasks import run_task
 from console.ui.theme import Tone, set_tone
 
 DIALOG_NAME = "viewerDestinationsDialog"
+TABLE_MIN_PX = 300  # about eight rows and the header
+DIALOG_HEIGHT_PX = 740
 COLUMNS = ("Id", "Platform", "Target", "Language", "Label", "Viewers", "State")
 ID, PLATFORM, TARGET, LANGUAGE, LABEL, VIEWERS, STATE = range(len(COLUMNS))
 TARGET_HINTS = {
@@ -84,7 +86,15 @@ class ViewerDestinationsDialog(QDialog):
         subscribe(self, monitor.destinations_changed, self._on_destinations)
         subscribe(self, monitor.sampled, self._on_sample)
         self._on_destinations(monitor.destinations)
-        self.resize(880, 560)
+        self._fit_to_screen()
+
+    def _fit_to_screen(self) -> None:
+        # Room for a show's seven or eight streams without scrolling, where the screen has it.
+        self.table.setMinimumHeight(TABLE_MIN_PX)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        height = DIALOG_HEIGHT_PX if screen is None else min(DIALOG_HEIGHT_PX,
+                                                               screen.height() - 60)
+        self.resize(900, height)
 
     # -- building ------------------------------------------------------------------------
 
@@ -128,7 +138,7 @@ class ViewerDestinationsDialog(QDialog):
         self.platform = QComboBox()
         self.platform.setObjectName("destinationPlatform")
         for platform in Platform:
-            self.platform.addItem(platform.value, platform)
+            self.platform.addItem(platform.value, platform.value)
         self.target = QLineEdit()
         self.target.setObjectName("destinationTarget")
         self.base_url = QLineEdit()
@@ -207,8 +217,11 @@ class ViewerDestinationsDialog(QDialog):
         self.count.setEnabled(manual)
         self.count_button.setEnabled(manual)
 
+    def chosen_platform(self) -> Platform:
+        return Platform(self.platform.currentData())
+
     def _on_platform(self) -> None:
-        platform = self.platform.currentData()
+        platform = self.chosen_platform()
         self.target.setPlaceholderText(TARGET_HINTS.get(platform, ""))
         self.pointer.setEnabled(platform is Platform.JSON)
         self.base_url.setEnabled(platform is not Platform.MANUAL)
@@ -216,7 +229,7 @@ class ViewerDestinationsDialog(QDialog):
     def _add(self) -> None:
         try:
             destination = check_destination(
-                self.platform.currentData(), self.target.text(), label=self.label.text(),
+                self.chosen_platform(), self.target.text(), label=self.label.text(),
                 language=self.language.text(), base_url=self.base_url.text(),
                 pointer=self.pointer.text() if self.pointer.isEnabled() else None)
         except OperatorError as error:

@@ -215,3 +215,13 @@ def test_a_second_console_follows_without_asking_the_platforms(
         assert rig.standin.requests[Platform.YOUTUBE] == asked
     finally:
         aio.run(follower.close())
+
+
+def test_a_destination_added_to_a_polled_platform_is_asked_at_once(rig: Rig) -> None:
+    first = rig.add(Platform.YOUTUBE, "videoOne")
+    rig.standin.set_count(Platform.YOUTUBE, "videoOne", 10)
+    rig.standin.set_count(Platform.YOUTUBE, "videoTwo", 20)
+    rig.start()
+    rig.wait_for(first, ViewerState.LIVE)
+    second = rig.add(Platform.YOUTUBE, "videoTwo")  # YouTube's interval is 30 s or more
+    assert rig.wait_for(second, ViewerState.LIVE).viewers == 20
