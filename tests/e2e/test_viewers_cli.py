@@ -4,17 +4,29 @@ against the stand-in platforms over real HTTP."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from console import logs
+from console.cli import main
 from console.models.viewers import Platform
 from console.platforms.standin import Fault, StandIn, StandInThread
 from tests.helpers.cli import console_environment, run_console
 from tests.helpers.platforms import SECRETS
 
 SAMPLE_KEYS = {"platform", "target", "language", "label", "viewers", "state", "detail"}
+
+
+@pytest.fixture(autouse=True)
+def own_logging() -> Iterator[None]:
+    """``main`` sets up the command's log on the root logger: put it back afterwards."""
+    level = logging.getLogger().level
+    yield
+    logs.reset()
+    logging.getLogger().setLevel(level)
 
 
 @pytest.fixture
@@ -105,19 +117,24 @@ def test_sample_says_which_destination_could_not_be_read(tmp_path: Path,
     (["--platform", "twitch", "--target", "a", "--base-url", "localhost:1"], "base_url"),
 ])
 def test_a_refused_destination_names_the_field_and_stores_nothing(
-        tmp_path: Path, args: list[str], field: str) -> None:
-    env = console_environment(tmp_path)
-    refused = _viewers(tmp_path, env, "add", *args)
-    assert refused.returncode == 2
-    assert f"error: {field}:" in refused.stderr
-    assert json.loads(_viewers(tmp_path, env, "list", "--json").stdout) == []
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str],
+        field: str) -> None:
+    # In this process, through the same entry point: only the full flow above pays for
+    # starting the command as a program.
+    db = str(tmp_path / "show.sqlite")
+    assert main(["viewers", "add", *args, "--db", db]) == 2
+    assert f"error: {field}:" in capsys.readouterr().err
+    assert main(["viewers", "list", "--json", "--db", db]) == 0
+    assert json.loads(capsys.readouterr().out) == []
 
 
-def test_unknown_ids_and_bad_counts_are_refused(tmp_path: Path) -> None:
-    env = console_environment(tmp_path)
-    assert _viewers(tmp_path, env, "remove", "9").returncode == 2
-    _viewers(tmp_path, env, "add", "--platform", "manual", "--target", "screen")
-    bad = _viewers(tmp_path, env, "count", "1", "-5")
-    assert bad.returncode == 2
-    assert "viewers" in bad.stderr
-    assert _viewers(tmp_path, env, "count", "1", "lots").returncode == 2
+def test_unknown_ids_and_bad_counts_are_refused(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "show.sqlite")
+    assert main(["viewers", "remove", "9", "--db", db]) == 2
+    assert main(["viewers", "add", "--platform", "manual", "--target", "screen",
+                 "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["viewers", "count", "1", "-5", "--db", db]) == 2
+    assert "viewers" in capsys.readouterr().err
+    assert main(["viewers", "count", "1", "lots", "--db", db]) == 2
