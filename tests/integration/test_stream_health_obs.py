@@ -45,7 +45,7 @@ from console.store.asrun import AsRunWriter, read_asrun
 from console.store.database import open_database
 from console.store.obs_stats import read_obs_stats
 from tests.helpers.loops import LoopRunner, until
-from tests.helpers.obs import bare_client
+from tests.helpers.obs import bare_client, write_profile
 from tests.helpers.rtmp import RtmpServer
 
 pytestmark = pytest.mark.obs
@@ -130,24 +130,13 @@ def recording_for_a_while(console: HealthConsole) -> bool:
         and trusted_timecode(read.record, interval.record_clock_ok) not in (None, "00:00:00")
 
 
-def write_light_profile(home: Path, recordings: Path) -> None:
-    """OBS's profile before it starts: 320x180 at 10 fps (software rendering and x264 stay
-    well within a small machine, and OBS 29 counts a recording's time right only with the
-    video settings it started with) and recordings in ``recordings``."""
-    profile = home / ".config" / "obs-studio" / "basic" / "profiles" / "Untitled"
-    profile.mkdir(parents=True)
-    (profile / "basic.ini").write_text(
-        "[General]\nName=Untitled\n"
-        "[Video]\nBaseCX=320\nBaseCY=180\nOutputCX=320\nOutputCY=180\nFPSType=1\nFPSInt=10\n"
-        f"[SimpleOutput]\nFilePath={recordings}\n", encoding="utf-8")
-
-
 @pytest.fixture
 def light_obs(virtual_display: VirtualDisplay, tmp_path: Path) -> Iterator[PrivateObs]:
     """An OBS of the test's own with a light picture, recording into tmp_path/recordings."""
     recordings = tmp_path / "recordings"
     recordings.mkdir()
-    write_light_profile(tmp_path / "obs", recordings)
+    # 320x180 at 10 fps: software rendering and x264 stay well within a small machine.
+    write_profile(tmp_path / "obs", recordings, (320, 180, 10))
     obs = PrivateObs(home=tmp_path / "obs", display=virtual_display)
     obs.start()
     yield obs
