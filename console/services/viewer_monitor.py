@@ -242,6 +242,17 @@ class ViewerMonitor:
         await asyncio.get_running_loop().run_in_executor(self._executor, self._close_db)
         self._executor.shutdown(wait=True)
 
+    async def poll_all(self) -> None:
+        """Ask every destination once, now, one group after the other (not those whose
+        credentials were refused), whether or not the schedule runs."""
+        if self._http is None:
+            self._http = aiohttp.ClientSession()
+        for group in groups_of(self._destinations):
+            schedule = self._schedules.setdefault(group.key, _Schedule())
+            if schedule.stopped is None and group.key not in self._inflight:
+                schedule.asked = frozenset(d.id for d in group.destinations)
+                await self._poll(group, schedule)
+
     def poll_now(self) -> None:
         """Poll at once every group that is waiting only for its interval (not one that
         backs off after errors, waits out a rate limit, or was refused)."""
@@ -252,7 +263,8 @@ class ViewerMonitor:
         self._wake.set()
 
     async def _run(self) -> None:
-        self._http = aiohttp.ClientSession()
+        if self._http is None:
+            self._http = aiohttp.ClientSession()
         await self._reload()
         next_sync = time.monotonic() + SYNC_S
         while True:

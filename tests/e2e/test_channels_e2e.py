@@ -140,6 +140,9 @@ def test_seven_channels_on_two_obs_alarm_and_record_their_outages(
         assert {row["obs"] for language, row in channels.items() if language != "ms"} == \
             {"main"}
         assert not any(row["on_air"] for row in channels.values())  # nothing live yet
+        # Its mute is read from OBS beside the meters: known soon, not at once.
+        unmuted = wait_for_state(port, lambda s: rows(s)[MUTED]["muted"] is False,
+                                 timeout_s=HEARD_S)
 
         status, refused = call(port, "POST", "/api/take")
         assert status == 409, refused
@@ -170,7 +173,7 @@ def test_seven_channels_on_two_obs_alarm_and_record_their_outages(
     events = interpreter_events(db)
     assert (None, "take_override") in events
     assert events.count((SILENT_BOOTH, "outage_start")) == 1
-    assert rows(heard)[MUTED]["muted"] is False  # before the mute
+    assert rows(unmuted)[MUTED]["muted"] is False  # before the mute
 
 
 def test_provision_puts_each_channel_on_the_obs_the_plan_names(
