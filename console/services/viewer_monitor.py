@@ -271,9 +271,12 @@ class ViewerMonitor:
             if time.monotonic() >= next_sync:
                 await self._sync()
                 next_sync = time.monotonic() + SYNC_S
-            if self._polls():
+            polls = self._polls()
+            if polls:
                 self._start_due_polls()
-            wait = min([next_sync, *self._waiting_dues()]) - time.monotonic()
+            # A console that follows has no polls due: it wakes to read the store only.
+            dues = self._waiting_dues() if polls else []
+            wait = min([next_sync, *dues]) - time.monotonic()
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), max(0.05, wait))
