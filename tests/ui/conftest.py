@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from console.obs.connection import ObsConnection
 from console.obs.endpoint import ObsEndpoint
 from console.obs.mirror import ObsMirror
+from console.ui import theme
 from tests.helpers.loops import LoopRunner
 from tests.ui.support import RecordingSwitcher
 
@@ -73,3 +75,17 @@ def mirror() -> ObsMirror:
 @pytest.fixture
 def switcher() -> RecordingSwitcher:
     return RecordingSwitcher()
+
+
+@pytest.fixture
+def themed_app(qapp: QApplication) -> Iterator[QApplication]:
+    """The application in the control-room theme (figures take their sizes from its style
+    sheet), put back as it was afterwards."""
+    style_name, palette, sheet = qapp.style().name(), qapp.palette(), qapp.styleSheet()
+    theme.apply_theme(qapp)
+    yield qapp
+    qapp.setStyleSheet(sheet)
+    qapp.setPalette(palette)
+    original_style = QStyleFactory.create(style_name)
+    if original_style is not None:
+        qapp.setStyle(original_style)

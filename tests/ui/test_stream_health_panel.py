@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QStyleFactory
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
 
 from console.models.obs_state import ConnectionState
 from console.models.stream_health import (
@@ -30,7 +30,6 @@ from console.obs.connection import ObsConnection
 from console.obs.endpoint import ObsEndpoint
 from console.obs.gateway import ObsGateway
 from console.services.stream_health import StreamHealthMonitor
-from console.ui import theme
 from console.ui.stream_health_panel import (
     FIGURES,
     HISTORY_S,
@@ -100,18 +99,6 @@ def panel(qtbot: Any, monitor: StreamHealthMonitor, clock: Clock) -> StreamHealt
     qtbot.addWidget(widget)
     return widget
 
-
-@pytest.fixture
-def themed_app(qapp: QApplication) -> Iterator[QApplication]:
-    """The application in the control-room theme, put back as it was afterwards."""
-    style_name, palette, sheet = qapp.style().name(), qapp.palette(), qapp.styleSheet()
-    theme.apply_theme(qapp)
-    yield qapp
-    qapp.setStyleSheet(sheet)
-    qapp.setPalette(palette)
-    original_style = QStyleFactory.create(style_name)
-    if original_style is not None:
-        qapp.setStyle(original_style)
 
 
 def child(panel: StreamHealthPanel, name: str) -> QLabel:

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QStyleFactory
+from PySide6.QtWidgets import QLabel
 
 from console.ui import theme
 from console.ui.theme import Tone
-
-
-@pytest.fixture
-def themed_app(qapp: QApplication) -> Iterator[QApplication]:
-    """The application in the control-room theme, put back as it was afterwards."""
-    style_name, palette, sheet = qapp.style().name(), qapp.palette(), qapp.styleSheet()
-    theme.apply_theme(qapp)
-    yield qapp
-    qapp.setStyleSheet(sheet)
-    qapp.setPalette(palette)
-    original_style = QStyleFactory.create(style_name)
-    if original_style is not None:
-        qapp.setStyle(original_style)
 
 
 def test_the_style_sheet_has_every_colour_filled_in():

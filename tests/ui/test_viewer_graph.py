@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 import math
 import os
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,11 +18,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontMetricsF
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import QApplication
 
 from console.models.viewer_totals import TOTAL, destination_key, language_key
 from console.models.viewers import ViewerSample, ViewerState
-from console.ui.theme import apply_theme
 from console.ui.viewer_graph import (
     GraphView,
     MarkerKind,
@@ -72,19 +70,6 @@ def graph(qtbot: Any, history: list[ViewerSample]) -> ViewerGraph:
     qtbot.waitExposed(shown)
     return shown
 
-
-@pytest.fixture
-def themed(qapp: QApplication) -> Iterator[QApplication]:
-    """The application in the control-room theme (its figures' sizes come from the style
-    sheet), put back as it was afterwards."""
-    style, palette, sheet = qapp.style().name(), qapp.palette(), qapp.styleSheet()
-    apply_theme(qapp)
-    yield qapp
-    qapp.setStyleSheet(sheet)
-    qapp.setPalette(palette)
-    original = QStyleFactory.create(style)
-    if original is not None:
-        qapp.setStyle(original)
 
 
 def index_of(at: datetime) -> int:
@@ -441,7 +426,7 @@ def keep(picture: str, widget: Any) -> None:
 @pytest.mark.parametrize("picture", [p for p in photos.PICTURES if "stale" not in p.name],
                          ids=lambda p: p.name)
 def test_the_graph_is_readable_at_the_stage_windows_sizes(
-        qtbot: Any, themed: QApplication, picture: Picture) -> None:
+        qtbot: Any, themed_app: QApplication, picture: Picture) -> None:
     graph, window = photos.staged(picture)
     qtbot.addWidget(window)
     keep(picture.name, window)
