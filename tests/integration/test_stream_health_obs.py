@@ -41,12 +41,12 @@ from console.obs.private_obs import PrivateObs, free_port
 from console.services.asrun_log import AsRunLog
 from console.services.asrun_recorder import AsRunRecorder
 from console.services.stream_health import StreamHealthMonitor
-from console.store.asrun import AsRunWriter, read_asrun
+from console.store.asrun import AsRunWriter
 from console.store.database import open_database
-from console.store.obs_stats import read_obs_stats
 from tests.helpers.loops import LoopRunner, until
 from tests.helpers.obs import bare_client, write_profile
 from tests.helpers.rtmp import RtmpServer
+from tests.helpers.store import stored_details, stored_obs_stats
 
 pytestmark = pytest.mark.obs
 
@@ -77,20 +77,10 @@ class HealthConsole:
         return [row for row in self._rows(AsRunKind.STREAM) if "alarm" in row]
 
     def _rows(self, kind: AsRunKind) -> list[dict[str, Any]]:
-        self.writer.flush(5)
-        database = open_database(self.db_path)
-        try:
-            return [dict(entry.details) for entry in read_asrun(database, kinds=[kind])]
-        finally:
-            database.close()
+        return stored_details(self.writer, self.db_path, kind)
 
     def samples(self) -> list[dict[str, Any]]:
-        self.writer.flush(5)
-        database = open_database(self.db_path)
-        try:
-            return [dict(sample.stats) for sample in read_obs_stats(database)]
-        finally:
-            database.close()
+        return stored_obs_stats(self.writer, self.db_path)
 
 
 @asynccontextmanager

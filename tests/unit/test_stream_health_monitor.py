@@ -26,10 +26,10 @@ from console.obs.endpoint import ObsEndpoint
 from console.obs.gateway import ObsGateway
 from console.services.asrun_log import AsRunLog
 from console.services.stream_health import StreamHealthMonitor
-from console.store.asrun import AsRunWriter, read_asrun
+from console.store.asrun import AsRunWriter
 from console.store.database import open_database
-from console.store.obs_stats import read_obs_stats
 from tests.helpers.loops import LoopRunner
+from tests.helpers.store import stored_details, stored_obs_stats
 
 T0 = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
 
@@ -62,20 +62,10 @@ class Console:
         self.monitor.unavailable.connect(self.unavailable.append)
 
     def asrun(self) -> list[dict[str, Any]]:
-        self.writer.flush(5)
-        database = open_database(self.db_path)
-        try:
-            return [dict(entry.details) for entry in read_asrun(database, kinds=[AsRunKind.STREAM])]
-        finally:
-            database.close()
+        return stored_details(self.writer, self.db_path, AsRunKind.STREAM)
 
     def samples(self) -> list[dict[str, Any]]:
-        self.writer.flush(5)
-        database = open_database(self.db_path)
-        try:
-            return [dict(sample.stats) for sample in read_obs_stats(database)]
-        finally:
-            database.close()
+        return stored_obs_stats(self.writer, self.db_path)
 
     def close(self) -> None:
         self.aio.run(self.monitor.close())
