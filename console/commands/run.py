@@ -15,7 +15,7 @@ from console.models.errors import InvalidValue
 from console.models.limits import MAX_NAME, check_text
 from console.obs.endpoint import ObsEndpoint
 
-STAGE, INTERPRETER = "stage", "interpreter"
+STAGE, INTERPRETER, PRODUCER = "stage", "interpreter", "producer"
 
 
 def register(subparsers: Any) -> None:
@@ -40,10 +40,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--rehearsal", action="store_true",
                         help="rehearse: takes go to OBS's preview only, program is untouched")
     booth = parser.add_argument_group(
-        "interpreter booth", "an interpreter booth's console: no show database, no takes; "
-        "who is on comes from the stage console through OBS")
-    booth.add_argument("--role", choices=(STAGE, INTERPRETER), default=STAGE,
-                       help="stage (default): run the show; interpreter: a booth's console")
+        "roles", "interpreter: a booth's console (no show database, no takes; who is on "
+        "comes from the stage console through OBS); producer: the read-only review of a "
+        "show database (--db), no OBS")
+    booth.add_argument("--role", choices=(STAGE, INTERPRETER, PRODUCER), default=STAGE,
+                       help="stage (default): run the show; interpreter: a booth's console; "
+                       "producer: review a show's as-run log (read-only)")
     booth.add_argument("--language", metavar="CODE",
                        help="the booth's language, e.g. fr (with --role interpreter)")
     booth.add_argument("--interpreter", metavar="NAME",
@@ -65,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
         extra_obs = parse_extra_obs(args.extra_obs)
         if args.role == INTERPRETER:
             return run_booth(args, endpoint, extra_obs)
+        if args.role == PRODUCER:
+            return run_producer(args)
         if args.language is not None or args.interpreter is not None:
             raise ValueError("--language and --interpreter are for --role interpreter")
     except ValueError as error:  # InvalidValue included
@@ -80,6 +84,22 @@ def run(args: argparse.Namespace) -> int:
     )
     return run_gui(options, secrets.find_password(endpoint.url),
                    extra_passwords=extra_passwords(extra_obs))
+
+
+def run_producer(args: argparse.Namespace) -> int:
+    """The producer's review of ``--db``; ValueError for arguments that do not fit."""
+    for flag, given in (("--language", args.language), ("--interpreter", args.interpreter),
+                        ("--control-port", args.control_port), ("--rehearsal", args.rehearsal),
+                        ("--extra-obs", args.extra_obs)):
+        if given:
+            raise ValueError(f"{flag} does not apply to --role producer: the review only "
+                             "reads a show database")
+    if not args.db.is_file():
+        raise ValueError(f"--db: {args.db} is not a file; give a show database (or a copy "
+                         "of one) to review")
+    from console.review_app import ReviewOptions, run_review  # noqa: PLC0415  (Qt: GUI only)
+
+    return run_review(ReviewOptions(db_path=args.db))
 
 
 def extra_passwords(extra_obs: tuple[tuple[str, str], ...]) -> dict[str, str]:

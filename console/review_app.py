@@ -1,0 +1,122 @@
+"""The producer's review: its composition root (``run --role producer``).
+
+It opens one show database read-only (the stage console may be writing it: WAL
+lets both go on) on one worker thread, and builds the review window around it:
+the timeline, the per-session summary and the paged as-run log. It connects to no
+OBS and writes nothing: no writer, no show runner, no stage role is built here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import shiboken6
+from PySide6.QtGui import QGuiApplication
+
+from console.models.review import ShowReview
+from console.services.log_review import LogReview
+from console.ui import tasks
+from console.ui.asrun_table_model import AsRunTableModel
+from console.ui.gui_loop import run_gui_app
+from console.ui.review_timeline import ReviewTimeline
+from console.ui.review_window import ReviewWindow
+from console.ui.session_summary_model import SessionSummaryModel
+
+log = logging.getLogger(__name__)
+
+OUTAGE_MARGIN = timedelta(seconds=30)  # the rows just before and after an outage explain it
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    db_path: Path
+
+
+class ReviewApp:
+    """Everything the review runs, built on a running qasync loop."""
+
+    def __init__(self, options: ReviewOptions) -> None:
+        self.options = options
+        self.source = LogReview(options.db_path)
+        self.review: ShowReview | None = None
+        self.log_model = AsRunTableModel(self.source, UTC)
+        self.sessions = SessionSummaryModel(UTC)
+        self.timeline = ReviewTimeline()
+        self._window = ReviewWindow(self.log_model, self.sessions, self.timeline, UTC,
+                                    options.db_path.name)
+        self.log_model.setParent(self._window)
+        self.sessions.setParent(self._window)
+        self.timeline.segmentActivated.connect(self._window.filter_bar.show_segment)
+        self.timeline.outageActivated.connect(self._show_outage)
+        self._window.refresh_requested.connect(self._refresh_later)
+
+    @property
+    def window(self) -> ReviewWindow:
+        return self._window
+
+    def start(self) -> None:
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            self._window.setGeometry(screen.availableGeometry())
+        self._window.show()
+        tasks.run_task(self._open(), description=f"Open {self.options.db_path}",
+                       on_error=self._window.show_error)
+
+    async def _open(self) -> None:
+        await self.source.open()
+        await self.refresh()
+
+    def _refresh_later(self) -> None:
+        tasks.run_task(self.refresh(), description="Read the show database again",
+                       on_error=self._window.show_error)
+
+    async def refresh(self) -> None:
+        """Read the review and the log's facets again (the stage may still be writing)."""
+        review = await self.source.review()
+        facets = await self.source.facets()
+        self.review = review
+        zone = _zone(review.timezone)
+        self.sessions.set_sessions(review.sessions, zone)
+        self.timeline.set_review(review, zone)
+        titles = {run.segment_id: run.title for run in review.segments}
+        self._window.filter_bar.set_facets(facets, titles)
+        self._window.filter_bar.set_zone(zone)
+        self.log_model.set_zone(zone)
+        self._window.setWindowTitle(f"Review — {review.show_name} — "
+                                    f"{self.options.db_path.name} (read-only)")
+        self.log_model.set_filter(self._window.filter_bar.current_filter())
+        log.info("review read", extra={"segments": len(review.segments),
+                                       "sessions": len(review.sessions)})
+
+    def _show_outage(self, language: str, start: object, end: object) -> None:
+        if isinstance(start, datetime) and isinstance(end, datetime):
+            self._window.filter_bar.show_span(language, start - OUTAGE_MARGIN,
+                                              end + OUTAGE_MARGIN)
+
+    async def close(self) -> None:
+        for task in tasks.cancel_all():
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await self.source.close()
+        if shiboken6.isValid(self._window):
+            self._window.deleteLater()
+        log.info("review closed")
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError):
+        log.info("unknown time zone %r in the show: times shown in UTC", name)
+        return ZoneInfo("UTC")
+
+
+def run_review(options: ReviewOptions) -> int:
+    """Show the review until its window is closed (or SIGTERM/SIGINT)."""
+    return run_gui_app(lambda: ReviewApp(options))

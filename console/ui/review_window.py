@@ -1,0 +1,157 @@
+"""The producer's review window: read-only, over any show database or a copy of one.
+
+Top: the timeline (planned against actual, outages per language, the audience) and
+the per-session summary, in tabs. Bottom: the as-run log, searchable and filtered,
+read a page at a time. Nothing here writes: the window has no action that changes
+the show, the log or OBS.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.ui.asrun_table_model import COL_DETAILS, AsRunTableModel
+from console.ui.log_filter_bar import LogFilterBar
+from console.ui.session_summary_model import SessionSummaryModel
+
+APP_TITLE = "Conference console — review"
+MINIMUM_SIZE = QSize(960, 600)
+
+
+class ReviewWindow(QMainWindow):
+    """The review's window; the app fills it (:class:`console.review_app.ReviewApp`).
+
+    Children by objectName: ``reviewTabs`` (``timelineTab`` holding the timeline
+    widget given, ``sessionsTable``), ``logFilterBar``, ``logTable``, ``logStatus``,
+    ``reviewMessage``.
+
+    Signals:
+        closing(): the window is closing.
+        refresh_requested(): the producer asked to read the database again.
+        report_requested(): the producer asked for the report (File › Export report).
+    """
+
+    closing = Signal()
+    refresh_requested = Signal()
+    report_requested = Signal()
+
+    def __init__(self, log_model: AsRunTableModel, sessions: SessionSummaryModel,
+                 timeline: QWidget, zone: tzinfo, source_name: str) -> None:
+        super().__init__()
+        self.setObjectName("reviewWindow")
+        self.setWindowTitle(f"{APP_TITLE} — {source_name} (read-only)")
+        self.setMinimumSize(MINIMUM_SIZE)
+        self.log_model = log_model
+        self.filter_bar = LogFilterBar(zone)
+        self.filter_bar.filter_changed.connect(log_model.set_filter)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("reviewTabs")
+        timeline.setObjectName("timelineTab")
+        self.tabs.addTab(timeline, "Timeline")
+        self.sessions_table = self._table("sessionsTable", sessions)
+        self.sessions_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.sessions_table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch)
+        self.tabs.addTab(self.sessions_table, "Sessions")
+        self.log_table = self._table("logTable", log_model)
+        self.log_table.horizontalHeader().setStretchLastSection(True)
+        self.log_table.horizontalHeader().setSectionResizeMode(
+            COL_DETAILS, QHeaderView.ResizeMode.Stretch)
+        self.log_status = QLabel("Opening…")
+        self.log_status.setObjectName("logStatus")
+        self.message = QLabel()
+        self.message.setObjectName("reviewMessage")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        log_model.rows_loaded.connect(self._show_count)
+        log_model.failed.connect(self.show_error)
+        self.setCentralWidget(self._central())
+        self._make_menus()
+
+    def _table(self, name: str, model: object) -> QTableView:
+        table = QTableView()
+        table.setObjectName(name)
+        table.setModel(model)  # type: ignore[arg-type]
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.verticalHeader().hide()
+        table.setWordWrap(False)
+        return table
+
+    def _central(self) -> QWidget:
+        log_pane = QWidget()
+        layout = QVBoxLayout(log_pane)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.log_table, 1)
+        layout.addWidget(self.log_status)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("reviewSplitter")
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(log_pane)
+        splitter.setStretchFactor(0, 45)
+        splitter.setStretchFactor(1, 55)
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.addWidget(self.message)
+        outer.addWidget(splitter, 1)
+        return central
+
+    def _make_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self._action(file_menu.addAction("Export &report…"), "reportAction",
+                     QKeySequence.StandardKey.Print, self.report_requested.emit)
+        self._action(file_menu.addAction("Re&fresh"), "refreshAction",
+                     QKeySequence.StandardKey.Refresh, self.refresh_requested.emit)
+        file_menu.addSeparator()
+        self._action(file_menu.addAction("&Close"), "closeAction",
+                     QKeySequence.StandardKey.Close, self.close)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction("&About", self._about)
+
+    @staticmethod
+    def _action(action: QAction, name: str, key: QKeySequence.StandardKey,
+                slot: object) -> None:
+        action.setObjectName(name)
+        action.setShortcut(QKeySequence(key))
+        action.triggered.connect(slot)
+
+    def _about(self) -> None:
+        QMessageBox.about(self, "About the review",
+                          "The producer's review of a show's as-run log. It only reads: "
+                          "nothing here changes the show, the log or OBS.")
+
+    def _show_count(self, rows: int) -> None:
+        more = "" if self.log_model.exhausted else " — scroll for more"
+        self.log_status.setText(f"{rows:,} row{'s' if rows != 1 else ''}{more}")
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setProperty("error", error)
+        self.message.style().polish(self.message)
+        self.message.setVisible(bool(text))
+
+    def show_error(self, text: str, *, topic: str | None = None) -> None:
+        self.show_message(text, error=True)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self.closing.emit()
+        super().closeEvent(event)
