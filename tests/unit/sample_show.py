@@ -6,17 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from console.models import show as show_model
 from console.models.live import LiveState
-from console.models.show import (
-    Day,
-    Segment,
-    SegmentKind,
-    Session,
-    Show,
-    Speaker,
-    Stage,
-    find_segment,
-)
+from console.models.show import Day, Segment, SegmentKind, Session, Show, Speaker, Stage
 
 ZONE = ZoneInfo("Europe/Istanbul")
 
@@ -61,4 +53,4 @@ class OnAir:
     show: Show = field(default_factory=sample_show)
 
     def segment(self, segment_id: str) -> Segment | None:
-        return find_segment(self.show, segment_id)
+        return show_model.find_segment(self.show, segment_id)
