@@ -187,6 +187,12 @@ def test_a_stream_restarted_mid_show_is_refused_until_a_run_is_named(log: Log,
         "warning: the stream's stop is not in the log, so the last chapter's end is not "
         "known",
         "warning: 2 chapter(s): YouTube shows chapters only when there are at least 3"]
+    log.add(AsRunKind.NOTE, 3600, text="still streaming")  # the log's last entry
+    code, out, err = chapters(log, capsys, "--run", "2", "--format", "edl")
+    assert code == 0
+    assert "(the EDL ends it at the log's last entry)" in err
+    _, events = parse_edl(out, 25)
+    assert [e["frames"][:2] for e in events] == [[0, 2340 * 25], [2340 * 25, 2640 * 25]]
 
 
 def test_another_consoles_stream_rows_and_other_obs_do_not_count(log: Log, capsys: Any) -> None:
