@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import sys
+import tempfile
 from pathlib import Path
 
 from console import paths
@@ -17,6 +20,29 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
         "--db", type=Path, default=paths.default_database(), metavar="PATH",
         help="the console database (default: %(default)s)",
     )
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path``, replacing it whole, or leaving it as it was
+    on error."""
+    directory = path.parent if str(path.parent) else Path()
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_output(path: Path | None, text: str) -> None:
+    """``text`` to ``path`` (see :func:`write_atomically`), or to standard output."""
+    if path is not None:
+        write_atomically(path, text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 OBS_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")

@@ -153,6 +153,13 @@ class ShowReview:
         (default: the whole review)."""
         return viewer_stats(self.viewers, start or self.start, end or self.end, self.end)
 
+    def viewers_at(self, at: datetime) -> int | None:
+        """The audience total holding at ``at`` (None: a gap, or outside the review)."""
+        if not self.start <= at <= self.end:
+            return None
+        held = [point for point in self.viewers if point.at <= at]
+        return held[-1].viewers if held else None
+
 
 # --- replaying the takes ------------------------------------------------------------
 
