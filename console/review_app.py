@@ -83,7 +83,7 @@ class ReviewApp:
         self.review = review
         zone = _zone(review.timezone)
         self.sessions.set_sessions(review.sessions, zone)
-        self.timeline.set_review(review, zone)
+        self.timeline.set_review(review)
         titles = {run.segment_id: run.title for run in review.segments}
         self._window.filter_bar.set_facets(facets, titles)
         self._window.filter_bar.set_zone(zone)

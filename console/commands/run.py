@@ -14,6 +14,8 @@ from console.models.booth import check_language
 from console.models.errors import InvalidValue
 from console.models.limits import MAX_NAME, check_text
 from console.obs.endpoint import ObsEndpoint
+from console.store.database import StoreError
+from console.store.read_only import open_read_only
 
 STAGE, INTERPRETER, PRODUCER = "stage", "interpreter", "producer"
 
@@ -97,6 +99,11 @@ def run_producer(args: argparse.Namespace) -> int:
     if not args.db.is_file():
         raise ValueError(f"--db: {args.db} is not a file; give a show database (or a copy "
                          "of one) to review")
+    try:
+        open_read_only(args.db).close()  # refuse here what the window could not read
+    except StoreError as error:
+        print(f"error: --db: {error}", file=sys.stderr)
+        return 2
     from console.review_app import ReviewOptions, run_review  # noqa: PLC0415  (Qt: GUI only)
 
     return run_review(ReviewOptions(db_path=args.db))

@@ -77,7 +77,7 @@ class LogFilterBar(QWidget):
         self._fill(self.language, [(code, code) for code in facets.languages])
         self._fill(self.console, [(name, name) for name in facets.consoles])
         self._fill(self.segment, [(segment_titles.get(sid, sid), sid)
-                                  for sid in facets.segments])
+                                  for sid in facets.segment_ids])
 
     def _fill(self, chooser: QComboBox, items: list[tuple[str, str]]) -> None:
         chosen = chooser.currentData()

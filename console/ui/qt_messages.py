@@ -11,6 +11,9 @@ log = logging.getLogger("qt")
 # Messages known to be harmless where they occur: logged at DEBUG.
 HARMLESS = (
     "This plugin does not support propagateSizeHints()",  # the offscreen platform
+    # A window closed (SIGTERM, Ctrl+W) while Qt still had its first expose queued: Qt
+    # flushes a window it has just let go of. Nothing is lost; no paint was due.
+    "QBackingStore::flush() called for ",
 )
 
 _LEVELS = {
@@ -23,8 +26,12 @@ _LEVELS = {
 
 
 def _handle(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
-    level = logging.DEBUG if message.startswith(HARMLESS) else _LEVELS.get(kind, logging.INFO)
+    level = logging.DEBUG if message.startswith(HARMLESS) and _harmless(message) else _LEVELS.get(kind, logging.INFO)
     log.log(level, message, extra={"qt_category": context.category})
+
+
+def _harmless(message: str) -> bool:
+    return not message.startswith("QBackingStore") or message.endswith("does not have a handle.")
 
 
 def route_qt_messages_to_log() -> None:

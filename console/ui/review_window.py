@@ -153,5 +153,8 @@ class ReviewWindow(QMainWindow):
         self.show_message(text, error=True)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
-        self.closing.emit()
+        # Nothing repaints a closing window: a late page or figure would otherwise ask to
+        # flush a window whose native side is already gone (a Qt warning).
+        self.setUpdatesEnabled(False)
         super().closeEvent(event)
+        self.closing.emit()

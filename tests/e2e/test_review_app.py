@@ -1,0 +1,82 @@
+"""The producer's review as users start it (``run --role producer``): it opens a show
+database that a stage console may still be writing, reads it, and changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from console.models.asrun import AsRunEntry, AsRunKind
+from console.store.asrun import insert_entry
+from console.store.database import open_database, write_transaction
+from tests.helpers.cli import ConsoleProcess, console_environment, imported_demo, run_console
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def reviewed_show(tmp_path: Path) -> Path:
+    db_path, show = imported_demo(tmp_path)
+    segments = [s for day in show.stages[0].days for ses in day.sessions for s in ses.segments]
+    db = open_database(db_path)
+    with write_transaction(db):
+        for number, segment in enumerate(segments[:4]):
+            actual = segment.planned_start + timedelta(seconds=40 * number)
+            insert_entry(db, AsRunEntry(
+                at_utc=actual, kind=AsRunKind.TAKE, console="stage-a", role="stage",
+                segment_id=segment.id, planned=segment.planned_start, actual=actual,
+                details={"title": segment.title}))
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return db_path
+
+
+def test_the_review_reads_a_show_and_leaves_the_file_as_it_was(
+        tmp_path: Path, reviewed_show: Path) -> None:
+    before = _digest(reviewed_show)
+    review = ConsoleProcess(["run", "--role", "producer", "--db", str(reviewed_show)],
+                            console_environment(tmp_path))
+    try:
+        read = review.wait_for_record(30, msg="review read")
+        assert read["segments"] > 4
+        assert read["sessions"] >= 1
+    finally:
+        code = review.stop()
+    assert code == 0, review.log_text()
+    assert not [r for r in review.records if r.get("level") in ("WARNING", "ERROR")], \
+        review.log_text()
+    assert _digest(reviewed_show) == before
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    (["--rehearsal"], "--rehearsal"),
+    (["--language", "fr"], "--language"),
+    (["--control-port", "8123"], "--control-port"),
+])
+def test_the_review_refuses_what_belongs_to_other_roles(
+        tmp_path: Path, reviewed_show: Path, args: list[str], named: str) -> None:
+    done = run_console(["run", "--role", "producer", "--db", str(reviewed_show), *args],
+                       console_environment(tmp_path))
+    assert done.returncode == 2
+    assert named in done.stderr
+
+
+def test_the_review_refuses_a_file_that_is_no_show_database(tmp_path: Path) -> None:
+    missing = run_console(["run", "--role", "producer", "--db", str(tmp_path / "none.db")],
+                          console_environment(tmp_path))
+    assert missing.returncode == 2
+    assert "--db" in missing.stderr and "none.db" in missing.stderr
+    notes = tmp_path / "notes.db"
+    notes.write_text("shopping list\n", encoding="utf-8")
+    wrong = run_console(["run", "--role", "producer", "--db", str(notes)],
+                        console_environment(tmp_path))
+    assert wrong.returncode == 2
+    assert "notes.db" in wrong.stderr and "not a console database" in wrong.stderr
+    assert notes.read_text(encoding="utf-8") == "shopping list\n"
+
+
