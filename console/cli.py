@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "console.commands.provision",
     "console.commands.channels",
     "console.commands.viewers",
+    "console.commands.report",
 )
 DEFAULT_COMMAND = "run"
 
