@@ -48,6 +48,16 @@ PDF_DPI = 300
 SCREEN_DPI = 96  # the unit of the pictures' sizes
 
 
+# Each picture of a day: its file name's stem, what it draws with, its caption.
+Painter = Callable[[QPainter, QRectF, ShowReview, ZoneInfo, tuple[datetime, datetime]], object]
+PictureKind = tuple[str, Painter, str]
+TIMELINE: PictureKind = (
+    "timeline", paint_timeline,
+    "Planned against actual, sound on air per language, and the audience")
+AUDIENCE: PictureKind = (
+    "viewers", paint_viewer_graph, "The audience, all destinations, and each session's start")
+
+
 def _no_progress(_done: int, _total: int) -> None:
     return None
 
@@ -63,14 +73,11 @@ def render_report(review: ShowReview, path: Path, progress: Progress = _no_progr
     ``progress(done, total)`` after each step. Raises ValueError for another suffix and
     OSError when the file cannot be written (the old file, if any, is left as it was)."""
     kind = report_format(path)
-    zone = ZoneInfo(review.timezone)
-    days = review_days(review, zone)
-    total = 2 * len(days) + 1
+    planned = _pictures_to_draw(review)
+    total = len(planned) + 1
     drawn: list[_Drawn] = []
-    for day in days:
-        drawn.append(_picture(TIMELINE, timeline_height(review), review, day))
-        progress(len(drawn), total)
-        drawn.append(_picture(AUDIENCE, VIEWER_GRAPH_HEIGHT, review, day))
+    for kind_of_picture, height, day in planned:
+        drawn.append(_picture(kind_of_picture, height, review, day))
         progress(len(drawn), total)
     write = _write_pdf if kind == "pdf" else _write_html
     _atomically(path, lambda temporary: write(review, drawn, temporary))
@@ -78,6 +85,17 @@ def render_report(review: ShowReview, path: Path, progress: Progress = _no_progr
 
 
 # --- pictures ---------------------------------------------------------------------------------
+
+
+def _pictures_to_draw(review: ShowReview) -> list[tuple[PictureKind, int, ReviewDay]]:
+    """Each day's timeline, and its audience unless nobody was counted that day (an
+    empty frame would say nothing)."""
+    found: list[tuple[PictureKind, int, ReviewDay]] = []
+    for day in review_days(review, ZoneInfo(review.timezone)):
+        found.append((TIMELINE, timeline_height(review), day))
+        if review.viewer_stats(day.start, day.end)[0] is not None:
+            found.append((AUDIENCE, VIEWER_GRAPH_HEIGHT, day))
+    return found
 
 
 def _canvas(width: int, height: int) -> QImage:
@@ -94,16 +112,7 @@ def timeline_height(review: ShowReview) -> int:
     return round(lines * line) + 20
 
 
-# Each picture of a day: its file name's stem, what it draws with, its caption.
-Painter = Callable[[QPainter, QRectF, ShowReview, ZoneInfo, tuple[datetime, datetime]], object]
-TIMELINE: tuple[str, Painter, str] = (
-    "timeline", paint_timeline,
-    "Planned against actual, sound on air per language, and the audience")
-AUDIENCE: tuple[str, Painter, str] = (
-    "viewers", paint_viewer_graph, "The audience, all destinations, and each session's start")
-
-
-def _picture(kind: tuple[str, Painter, str], height: int, review: ShowReview,
+def _picture(kind: PictureKind, height: int, review: ShowReview,
              day: ReviewDay) -> _Drawn:
     stem, paint, caption = kind
     image = _canvas(PICTURE_WIDTH, height)

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import threading
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -195,3 +196,13 @@ def test_a_worker_thread_draws_it_with_progress(qapp: QApplication, folder: Path
     assert failures == []
     assert progress == [(1, 3), (2, 3), (3, 3)]
     assert "Morning talks" in pdf_text(out)
+
+
+def test_a_day_nobody_was_counted_on_has_no_audience_picture(
+        qapp: QApplication, folder: Path, review: ShowReview) -> None:
+    uncounted = replace(review, viewers=())
+    out = folder / "report.html"
+    render_report(uncounted, out)
+    page = parsed(out)
+    assert len(page.images) == 1  # the timeline alone
+    assert "Audience peak" not in " ".join(page.texts)
