@@ -60,3 +60,21 @@ def age_text(seconds: float | None) -> str:
     if whole < 3600:
         return f"{whole // 60} min"
     return f"{whole // 3600} h {whole % 3600 // 60:02d}"
+
+
+def duration_text(seconds: float | None) -> str:
+    """A length of time to the nearest second, ``M:SS`` or ``H:MM:SS`` ("0:42"); a
+    dash when there is none."""
+    if seconds is None or not math.isfinite(seconds):
+        return "–"
+    return _clock_figures(round(abs(seconds)))
+
+
+def signed_duration_text(seconds: float | None) -> str:
+    """Late or over (``+3:00``), early or short (``-1:05``), to the nearest second;
+    ``0:00`` on the dot; a dash when there is none."""
+    if seconds is None or not math.isfinite(seconds):
+        return "–"
+    whole = round(seconds)
+    sign = "+" if whole > 0 else OVERTIME_SIGN if whole < 0 else ""
+    return sign + _clock_figures(abs(whole))

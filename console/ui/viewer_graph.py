@@ -36,7 +36,7 @@ import html
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -69,6 +69,16 @@ from PySide6.QtWidgets import (
 from console.models.timer_text import age_text
 from console.models.viewer_totals import TOTAL, SeriesKey, destination_key
 from console.models.viewers import Destination, ViewerSample
+from console.ui.axis_text import (
+    DAY_LABEL_SAMPLE,
+    SECONDS_LABEL_SAMPLE,
+    TIME_LABEL_SAMPLE,
+    axis_step,
+    compact_count,
+    nice_ceiling,
+    tick_label,
+    wall_ticks,
+)
 from console.ui.eliding_label import ElidingLabel
 from console.ui.theme import colour, series_colour
 from console.ui.viewer_series import ViewerSeries
@@ -130,35 +140,9 @@ def count_text(value: float) -> str:
     return f"{round(value):,}"
 
 
-def compact_count(value: float) -> str:
-    """A count on the axis: 950, 12k, 1.2M."""
-    size = abs(value)
-    if size >= 1_000_000:
-        return f"{value / 1_000_000:.3g}M"
-    if size >= 10_000:
-        return f"{value / 1000:.3g}k"
-    return f"{round(value):,}"
-
-
-def nice_ceiling(value: float) -> float:
-    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (times a power of ten) at or over
-    ``value``: the count axis keeps its scale while the time shown moves a little."""
-    if value <= 0:
-        return 0.0
-    power = 10.0 ** math.floor(math.log10(value))
-    for step in (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
-        if step * power >= value * (1 - 1e-12):
-            return step * power
-    return 10.0 * power
-
-
 # --- axes ---------------------------------------------------------------------------------
 
-DAY_S = 24 * 3600
 LABEL_ROOM_PX = 28  # between two time labels, at least
-# Tick steps that divide a day, so every tick sits on a round wall-clock time.
-TICK_STEPS_S = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 2 * 3600,
-                3 * 3600, 4 * 3600, 6 * 3600, 12 * 3600, DAY_S)
 
 
 def tick_font() -> QFont:
@@ -187,9 +171,9 @@ class ShowTimeAxis(pg.AxisItem):  # type: ignore[misc]  # (pyqtgraph is untyped)
         # The widest label (a day, "Wed 30", or a time) and room around it: fewer labels
         # read better, and each costs pyqtgraph a text layout a frame.
         self._label_px = max(metrics.horizontalAdvance(text) for text in
-                             ("Wed 30", "00:00")) + LABEL_ROOM_PX
+                             (DAY_LABEL_SAMPLE, TIME_LABEL_SAMPLE)) + LABEL_ROOM_PX
         self._seconds_label_px = max(self._label_px, metrics.horizontalAdvance(
-            "00:00:00") + LABEL_ROOM_PX)
+            SECONDS_LABEL_SAMPLE) + LABEL_ROOM_PX)
 
     def set_zone(self, zone: ZoneInfo) -> None:
         self.zone = zone
@@ -201,56 +185,20 @@ class ShowTimeAxis(pg.AxisItem):  # type: ignore[misc]  # (pyqtgraph is untyped)
         if not (math.isfinite(minVal) and math.isfinite(maxVal)) or maxVal <= minVal \
                 or size <= 0:
             return []
-        seconds_per_px = (maxVal - minVal) / size
-        step = self._step(seconds_per_px, with_seconds=True)
-        if step < 60:
-            self.step_s = step
-        else:
-            self.step_s = self._step(seconds_per_px, with_seconds=False)
+        self.step_s = axis_step((maxVal - minVal) / size, self._label_px,
+                                self._seconds_label_px)
         return [(self.step_s, self.wall_ticks(minVal, maxVal, self.step_s))]
 
-    def _step(self, seconds_per_px: float, *, with_seconds: bool) -> float:
-        label_px = self._seconds_label_px if with_seconds else self._label_px
-        for step in TICK_STEPS_S:
-            if step / seconds_per_px >= label_px:
-                return step
-        return DAY_S * math.ceil(label_px * seconds_per_px / DAY_S)
-
     def wall_ticks(self, start: float, end: float, step: float) -> list[float]:
-        """Instants from ``start`` to ``end`` whose wall-clock time in the zone is a
-        multiple of ``step`` (from midnight; days counted from 1 January 1970)."""
-        first = datetime.fromtimestamp(start, self.zone).replace(tzinfo=None)
-        last = datetime.fromtimestamp(end, self.zone).replace(tzinfo=None)
-        found: set[float] = set()
-        if step >= DAY_S:
-            days = int(step // DAY_S)
-            day = first.date()
-            day -= timedelta(days=(day - date(1970, 1, 1)).days % days)
-            while day <= last.date():
-                found.add(self._instant(datetime(day.year, day.month, day.day)))
-                day += timedelta(days=days)
-        else:
-            midnight = datetime(first.year, first.month, first.day)
-            offset = math.ceil((first - midnight).total_seconds() / step) * step
-            wall = midnight + timedelta(seconds=offset)
-            # A wall clock can jump back an hour (the end of summer time): a margin.
-            while wall <= last + timedelta(hours=1):
-                found.add(self._instant(wall))
-                wall += timedelta(seconds=step)
-        return sorted(t for t in found if start <= t <= end)
-
-    def _instant(self, wall: datetime) -> float:
-        return wall.replace(tzinfo=self.zone).timestamp()
+        """Instants from ``start`` to ``end`` on the zone's round wall-clock times."""
+        return wall_ticks(start, end, step, self.zone)
 
     def tickStrings(self, values: list[float], scale: float,  # noqa: N802 (pyqtgraph's)
                     spacing: float) -> list[str]:
         return [self.tick_label(value, spacing) for value in values]
 
     def tick_label(self, value: float, spacing: float) -> str:
-        local = datetime.fromtimestamp(value, self.zone)
-        if (local.hour, local.minute, local.second) == (0, 0, 0):
-            return local.strftime("%a %d")
-        return local.strftime("%H:%M:%S" if spacing < 60 else "%H:%M")
+        return tick_label(value, spacing, self.zone)
 
 
 class CountAxis(pg.AxisItem):  # type: ignore[misc]

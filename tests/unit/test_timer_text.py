@@ -1,12 +1,19 @@
-"""The one way every screen writes the time left: boundaries of the convention."""
+"""The one way every screen writes the time left: boundaries of the convention; and the
+lengths and deviations the producer's review writes."""
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
 
-from console.models.timer_text import NO_TIME, time_left_text
+from console.models.timer_text import (
+    NO_TIME,
+    duration_text,
+    signed_duration_text,
+    time_left_text,
+)
 
 
 @pytest.mark.parametrize(("remaining_s", "text"), [
@@ -67,3 +74,20 @@ def test_float_noise_below_a_microsecond_adds_no_second() -> None:
     assert time_left_text(300.0000000001) == "5:00"
     assert time_left_text(0.1 + 0.2 - 0.3) == "0:00"  # 5.5e-17 left: time is up
     assert time_left_text(-(0.1 + 0.2 - 0.3)) == "0:00"  # never "-0:00"
+
+
+@pytest.mark.parametrize(("seconds", "text"), [
+    (42, "0:42"), (41.6, "0:42"), (-42, "0:42"), (3723, "1:02:03"), (0, "0:00"),
+    (None, "–"), (math.nan, "–"),
+])
+def test_a_duration_is_written_to_the_nearest_second(seconds: float | None,
+                                                     text: str) -> None:
+    assert duration_text(seconds) == text
+
+
+@pytest.mark.parametrize(("seconds", "text"), [
+    (180, "+3:00"), (-65, "-1:05"), (0.4, "0:00"), (-0.4, "0:00"), (3600, "+1:00:00"),
+    (None, "–"), (math.inf, "–"),
+])
+def test_a_deviation_carries_its_sign(seconds: float | None, text: str) -> None:
+    assert signed_duration_text(seconds) == text
