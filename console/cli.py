@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "console.commands.channels",
     "console.commands.viewers",
     "console.commands.chapters",
+    "console.commands.report",
 )
 DEFAULT_COMMAND = "run"
 

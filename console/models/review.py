@@ -36,7 +36,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from console.models.asrun import AsRunEntry, AsRunKind
 from console.models.channels import MAIN_OBS
@@ -159,6 +159,35 @@ class ShowReview:
             return None
         held = [point for point in self.viewers if point.at <= at]
         return held[-1].viewers if held else None
+
+
+@dataclass(frozen=True)
+class ReviewDay:
+    """One show day of a review: its date in the show's zone and the span its segments
+    (planned and run) cover, with a margin."""
+
+    day: date
+    start: datetime
+    end: datetime
+
+
+DAY_MARGIN = timedelta(minutes=10)
+
+
+def review_days(review: ShowReview, zone: tzinfo) -> tuple[ReviewDay, ...]:
+    """The review day by day (a segment belongs to the date of its planned start), so a
+    two-day show is not drawn as one long night; a review without segments is one day."""
+    days: dict[date, list[datetime]] = {}
+    for run in review.segments:
+        instants = days.setdefault(run.planned_start.astimezone(zone).date(), [])
+        instants += [run.planned_start, run.planned_end]
+        instants += [instant for pair in run.runs for instant in pair]
+    if not days:
+        if review.empty:
+            return ()
+        return (ReviewDay(review.start.astimezone(zone).date(), review.start, review.end),)
+    return tuple(ReviewDay(day, min(instants) - DAY_MARGIN, max(instants) + DAY_MARGIN)
+                 for day, instants in sorted(days.items()))
 
 
 # --- replaying the takes ------------------------------------------------------------

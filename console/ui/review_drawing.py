@@ -196,23 +196,23 @@ def visible_points(points: Sequence[ViewerPoint], scale: TimeScale) -> list[View
 
 def viewer_path(points: Sequence[ViewerPoint], scale: TimeScale, band: CountBand,
                 until: datetime) -> QPainterPath:
-    """The total as steps (each count holds until the next point; the last until
-    ``until``), broken where nobody answered."""
+    """The total through its points, as the live graph draws it, broken where nobody
+    answered: a count before a gap holds until the gap, the last one until ``until``."""
     path = QPainterPath()
     drawing = False
     for index, point in enumerate(points):
-        end = points[index + 1].at if index + 1 < len(points) else until
-        span = scale.span(point.at, end, min_px=0)
-        if point.viewers is None or span is None:
+        if point.viewers is None:
             drawing = False
             continue
-        y = band.y(point.viewers)
+        x, y = scale.x(point.at), band.y(point.viewers)
         if drawing:
-            path.lineTo(span[0], y)
+            path.lineTo(x, y)
         else:
-            path.moveTo(span[0], y)
+            path.moveTo(x, y)
             drawing = True
-        path.lineTo(span[1], y)
+        following = points[index + 1] if index + 1 < len(points) else None
+        if following is None or following.viewers is None:
+            path.lineTo(scale.x(following.at if following is not None else until), y)
     return path
 
 
@@ -221,9 +221,13 @@ def draw_viewer_curve(painter: QPainter, points: Sequence[ViewerPoint], scale: T
     path = viewer_path(points, scale, band, until)
     if path.isEmpty():
         return
-    painter.setPen(QPen(colour("viewers"), 2))
+    painter.save()
+    painter.setClipRect(QRectF(scale.left, band.rect.top() - 2, scale.right - scale.left,
+                               band.rect.height() + 4), Qt.ClipOperation.IntersectClip)
+    painter.setPen(QPen(colour("viewers"), 1.5))
     painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.drawPath(path)
+    painter.restore()
 
 
 def draw_count_labels(painter: QPainter, band: CountBand, label_left: float) -> list[QRectF]:

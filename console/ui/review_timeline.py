@@ -326,7 +326,7 @@ class _Painter:
         box = QRectF(span[0], lane.top() + 1, span[1] - span[0], lane.height() - 2)
         self._bar(box, colour("planned"))
         if run.skipped:
-            self.p.fillRect(box, QBrush(colour("text_dim"), Qt.BrushStyle.BDiagPattern))
+            self._hatch(box)
         self._label(box, f"Skipped: {run.title}" if run.skipped else run.title, "text")
         self.hits.append(TimelineHit(box, HitKind.PLANNED, segment_id=run.segment_id))
 
@@ -375,6 +375,19 @@ class _Painter:
         self.p.setBrush(QBrush(fill))
         self.p.drawRect(box)
 
+    def _hatch(self, box: QRectF) -> None:
+        """Diagonal stripes, spaced in the picture's own units (a pattern brush's are
+        device pixels, too fine to see on a picture drawn at three times the size)."""
+        step = max(self.line / 3, 4.0)
+        self.p.save()
+        self.p.setClipRect(box, Qt.ClipOperation.IntersectClip)
+        self.p.setPen(QPen(colour("text_dim"), 1.5))
+        x = box.left() - box.height()
+        while x < box.right():
+            self.p.drawLine(QPointF(x, box.bottom()), QPointF(x + box.height(), box.top()))
+            x += step
+        self.p.restore()
+
     def _label(self, box: QRectF, text: str, tone: str, *, elide: bool = True) -> None:
         """``text`` inside ``box``, elided to fit (a figure is never cut: it is left out
         whole); a bar too narrow for a few letters carries none."""
@@ -401,8 +414,7 @@ class _Painter:
             else:
                 self._bar(swatch, colour("planned" if key == "skipped" else key))
                 if key == "skipped":
-                    self.p.fillRect(swatch, QBrush(colour("text_dim"),
-                                                   Qt.BrushStyle.BDiagPattern))
+                    self._hatch(swatch)
             self.p.setPen(colour("text_dim"))
             box = QRectF(swatch.right() + self.pad, swatch.center().y() - self.line / 2,
                          self.measure.horizontalAdvance(text) + 1, self.line)

@@ -5,12 +5,14 @@ peaks at 1,234 with a gap where nobody answered."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
 from console.formats.console_json import load_show_json
+from console.models import show as plan
 from console.models.asrun import AsRunEntry, AsRunKind
 from console.models.review import ShowReview, ViewerPoint, build_review
 from console.models.show import Show, iter_sessions
@@ -120,3 +122,57 @@ def fill_database(db: sqlite_utils.Database, db_path: Path, show: Show | None = 
             append_sample(writer, ViewerSample(destination.id, at, state, count), "test")
         assert writer.flush(5)
     return show
+
+
+# --- a small show with round figures, for the report's tests ---------------------------------
+
+SUMMIT_ZONE = "Europe/Paris"
+
+
+def summit_show(name: str = "Summit 2026") -> Show:
+    """Two sessions: "Morning talks" runs 3:00 over, "Afternoon panel" 3:00 short."""
+    zone = ZoneInfo(SUMMIT_ZONE)
+
+    def segment(ident: str, hour: int, minute: int, minutes: int, title: str) -> plan.Segment:
+        return plan.Segment(ident, plan.SegmentKind.TALK, title,
+                       datetime(2026, 10, 23, hour, minute, tzinfo=zone),
+                       timedelta(minutes=minutes), (plan.Speaker("Amal Haddad", "ar"),))
+
+    morning = plan.Session("Morning talks", (segment("a", 9, 0, 30, "Opening address"),
+                                        segment("b", 9, 30, 30, "Access for all")))
+    afternoon = plan.Session("Afternoon panel", (segment("c", 14, 0, 60, "Panel on booths"),))
+    return Show(name, SUMMIT_ZONE, "ar", ("fr", "es"),
+                (plan.Stage("Main", (plan.Day(date(2026, 10, 23), (morning, afternoon)),)),))
+
+
+def summit_instant(hour: int, minute: int, second: int = 0) -> datetime:
+    return datetime(2026, 10, 23, hour, minute, second, tzinfo=ZoneInfo(SUMMIT_ZONE))
+
+
+def fill_summit(db: sqlite_utils.Database, db_path: Path, name: str = "Summit 2026") -> None:
+    """The morning ends at 10:03 (3:00 over), French loses sound for 0:42 at 09:40, the
+    audience peaks at 1,234; the panel starts 2:00 late and ends 3:00 short."""
+    at = summit_instant
+    save_show(db, summit_show(name))
+    entries = [
+        _entry(AsRunKind.TAKE, at(9, 0), "a"), _entry(AsRunKind.TAKE, at(9, 31), "b"),
+        _entry(AsRunKind.INTERPRETER, at(9, 40), language="fr", event="outage_start"),
+        _entry(AsRunKind.INTERPRETER, at(9, 40, 42), language="fr", event="outage_end",
+               outage_s=42.0),
+        _entry(AsRunKind.STREAM, at(10, 3), obs="main", active=False),
+        _entry(AsRunKind.TAKE, at(14, 2), "c"),
+        _entry(AsRunKind.STREAM, at(14, 59), obs="main", active=False),
+    ]
+    with write_transaction(db):
+        for entry in entries:
+            insert_entry(db, entry)
+    hall = add_destination(db, check_destination("manual", "", label="Hall"),
+                           saved_by="test", at=at(8, 0))
+    assert hall.id is not None
+    counts = [(at(9, 0), 800), (at(9, 10), 1234), (at(9, 20), 1000), (at(9, 30), 900),
+              (at(9, 45), 950), (at(10, 0), 700), (at(14, 0), 500), (at(14, 10), 600),
+              (at(14, 20), 650), (at(14, 30), 640), (at(14, 45), 620)]
+    with AsRunWriter(db_path) as writer:
+        for when, count in counts:
+            append_sample(writer, ViewerSample(hall.id, when, ViewerState.LIVE, count), "test")
+        assert writer.flush(5)

@@ -12,10 +12,12 @@ import pytest
 
 from console.models.asrun import AsRunEntry, AsRunKind
 from console.models.review import (
+    DAY_MARGIN,
     MAX_SPAN_MARGIN,
     ShowReview,
     ViewerPoint,
     build_review,
+    review_days,
     viewer_stats,
 )
 from console.models.show import Day, Segment, SegmentKind, Session, Show, Speaker, Stage
@@ -338,3 +340,22 @@ def test_entries_out_of_order_are_replayed_in_time_order() -> None:
                           take("a", utc(9, 0))]))
     assert result["a"].actual_end == utc(9, 20)
     assert result["b"].actual_end == utc(9, 40)
+
+
+def test_a_review_is_cut_into_show_days_by_the_planned_date() -> None:
+    two_days = show()
+    later = segment("e", datetime(2026, 10, 24, 0, 30, tzinfo=ZONE), 20)
+    sessions = (*two_days.stages[0].days[0].sessions, Session("Night", (later,)))
+    the_show = Show("Summit", "Europe/Paris", "ar", ("fr",), (Stage("Main", (
+        Day(DAY, sessions[:2]), Day(date(2026, 10, 24), sessions[3:])),),))
+    result = build_review(the_show, [take("d", utc(10, 30)), stream(utc(10, 50), False)], [])
+    first, second = review_days(result, ZONE)
+    assert (first.day, first.start, first.end) == (
+        DAY, utc(9, 0) - DAY_MARGIN, utc(10, 50) + DAY_MARGIN)
+    assert second.day == date(2026, 10, 24)
+    assert second.end == later.planned_end.astimezone(UTC) + DAY_MARGIN
+    assert review_days(build_review(None, [], []), ZONE) == ()
+    log_only = build_review(None, [outage("fr", utc(9, 0), "outage_start"),
+                                   outage("fr", utc(9, 1), "outage_end")], [])
+    (only,) = review_days(log_only, ZONE)
+    assert (only.day, only.start, only.end) == (DAY, utc(9, 0), utc(9, 1))
