@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from console import paths
 from console.models.channels import MAIN_OBS
@@ -17,6 +22,24 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
         "--db", type=Path, default=paths.default_database(), metavar="PATH",
         help="the console database (default: %(default)s)",
     )
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[TextIO]:
+    """A text file to write ``path`` whole: a temporary file beside it, renamed over it
+    once the block ends without error (and removed otherwise), so a failed export never
+    leaves half a file, nor destroys the one that was there."""
+    directory = path.parent if str(path.parent) else Path()
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            yield file
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 OBS_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from console.commands.common import add_db_argument
+from console.commands.common import add_db_argument, atomic_output
 from console.formats.console_json import dump_show_json
 from console.formats.export import show_to_csv, show_to_ical
 from console.models.show import Show
@@ -42,23 +40,12 @@ def export_text(show: Show, export_format: str) -> str:
     return EXPORTERS[export_format](show)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    directory = path.parent if str(path.parent) else Path()
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def run(args: argparse.Namespace) -> int:
     try:
         text = export_text(load_stored_show(args.db), args.export_format)
         if args.output is not None:
-            _write_atomically(args.output, text)
+            with atomic_output(args.output) as file:
+                file.write(text)
         else:
             sys.stdout.write(text)
             sys.stdout.flush()
