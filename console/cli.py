@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "console.commands.show_cmd",
     "console.commands.export_show",
     "console.commands.export_log",
+    "console.commands.merge_logs",
     "console.commands.preflight",
     "console.commands.provision",
     "console.commands.channels",

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +27,7 @@ from typing import Any
 
 import sqlite_utils
 
+from console.models.limits import forbidden_character
 from console.store.read_only import ASRUN_COLUMNS, open_read_only
 
 __all__ = ["LogFacets", "LogFilter", "LogRow", "PageKey", "iter_rows", "log_facets",
@@ -43,10 +43,6 @@ _LIKE_ESCAPE = "\\"
 _SEARCHED = ("kind", "segment_id", "language", "console", "role", "details")
 _HAYSTACK = " || char(31) || ".join(f"ifnull({column}, '')" for column in _SEARCHED)
 _SELECT = f"SELECT {', '.join(ASRUN_COLUMNS)} FROM asrun"
-
-
-def _has_control_character(text: str) -> bool:
-    return any(unicodedata.category(char) == "Cc" for char in text)
 
 
 def _utc_text(value: datetime) -> str:
@@ -75,7 +71,7 @@ class LogFilter:
         for name, value in (("text", self.text), ("segment_id", self.segment_id),
                             ("language", self.language), ("console", self.console),
                             *(("kinds", kind) for kind in self.kinds)):
-            if value is not None and _has_control_character(value):
+            if value is not None and forbidden_character(value) is not None:
                 raise ValueError(f"{name} must not contain control characters: {value!r}")
 
 
