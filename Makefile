@@ -9,10 +9,11 @@ STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := obs-studio xvfb xauth ffmpeg fonts-noto-core libegl1 libgl1 libxkbcommon-x11-0 libxcb-cursor0
 PYTEST_ARGS ?=
 
-.PHONY: help deps venv demo run test lint typecheck architecture unit bench clean
+.PHONY: help deps venv demo demo-replay run test lint typecheck architecture unit bench clean
 
 help:
 	@echo "make demo   set everything up and run the console on the demo show with a private OBS"
+	@echo "make demo-replay  fill the demo database with a simulated finished show day"
 	@echo "make run    run the console against your own OBS (default ws://127.0.0.1:4455)"
 	@echo "make test   set everything up and run the whole test suite"
 	@echo "make bench  run the benchmarks (prints ratios; not a pass/fail test)"
@@ -47,6 +48,9 @@ venv: $(STAMP)
 
 demo: deps venv
 	$(BIN)/conference-console demo
+
+demo-replay: venv
+	$(BIN)/conference-console demo --replay
 
 run: venv
 	$(BIN)/conference-console run

@@ -46,6 +46,7 @@ from console.services.control_api import ControlServer
 from console.services.control_token import control_token
 from console.services.handoff import HandoffService
 from console.services.lower_third_output import LowerThirdOutput
+from console.services.operator_notes import OperatorNotes
 from console.services.presenter_countdown import PresenterCountdown
 from console.services.readiness import ReadinessMonitor
 from console.services.rundown_editor import RundownEditor
@@ -68,6 +69,7 @@ from console.ui.gui_loop import run_gui_app
 from console.ui.import_controller import ImportController
 from console.ui.lower_third_render import render_lower_third_png
 from console.ui.main_window import MainWindow
+from console.ui.note_bar import add_note_bar
 from console.ui.now_next_panel import NowNextPanel
 from console.ui.password_controller import PasswordController
 from console.ui.preflight_panel import PreflightPanel
@@ -216,6 +218,8 @@ class ConsoleApp:
         self.imports = ImportController(window, self.editor, self.runner)
         self.passwords = PasswordController(window, MainObsLogin(self), self._endpoint.url)
         self.show_controls = ShowControls(window, self.runner, self.handoff, self.role)
+        self.notes = OperatorNotes(self.asrun, self.runner)
+        self.note_bar = add_note_bar(window, self.notes)
         self.bands = StatusBands(window, self.runner, self.storage, self.role,
                                  self.show_controls.claim_role)
         self.interpretation.add_to_window(window)

@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "console.commands.provision",
     "console.commands.channels",
     "console.commands.viewers",
+    "console.commands.chapters",
 )
 DEFAULT_COMMAND = "run"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,6 +41,31 @@ def atomic_output(path: Path) -> Iterator[TextIO]:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def output_stream(path: Path | None) -> Iterator[TextIO]:
+    """Where a command writes what it exports: ``path`` (see :func:`atomic_output`), or
+    standard output."""
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+    else:
+        with atomic_output(path) as file:
+            yield file
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path``, replacing it whole, or leaving it as it was
+    on error."""
+    with atomic_output(path) as file:
+        file.write(text)
+
+
+def write_output(path: Path | None, text: str) -> None:
+    """``text`` to ``path`` (see :func:`atomic_output`), or to standard output."""
+    with output_stream(path) as file:
+        file.write(text)
 
 
 OBS_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")

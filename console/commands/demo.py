@@ -6,6 +6,9 @@ in it, loads the demo show into the demo database, dated to start a few minutes
 from now (unless a segment of it is live: see ``ensure_demo_show``), runs the
 console, and stops that OBS when the console exits.
 
+``demo --replay`` instead fills the demo database with a simulated finished day of the
+demo show (``services/demo_replay.replay_day``) and says how to read it; no OBS.
+
 The demo show is interpreted from Arabic into six languages: seven mixes, one more
 than an OBS output has audio tracks. So a second private OBS (same password, a tiny
 picture) carries the seventh; each language is an input looping a generated voice
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shlex
 import shutil
 import sys
 import tempfile
@@ -47,11 +51,32 @@ def register(subparsers: Any) -> None:
         "--db", type=Path, default=paths.data_dir() / "demo.sqlite", metavar="PATH",
         help="the demo database (default: %(default)s)",
     )
+    parser.add_argument(
+        "--replay", action="store_true",
+        help="fill the demo database with a simulated finished show day (yesterday: takes, "
+        "an interpreter outage, viewer samples) for the producer's review, instead of "
+        "running the console; no OBS needed",
+    )
+    parser.add_argument(
+        "--force", action="store_true",
+        help="with --replay: add the simulated day even to a database with takes from a "
+        "real run of the demo show",
+    )
     add_console_name_argument(parser)
     parser.set_defaults(handler=run, default_log_level="INFO")
 
 
+REPLAY_OFFER = ("a simulated finished show day for the producer's review: "
+                "conference-console demo --replay")
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.replay:
+        return replay(args)
+    if args.force:
+        print("error: --force goes with --replay", file=sys.stderr)
+        return 2
+    print(REPLAY_OFFER)
     display = VirtualDisplay() if needs_virtual_display() else None
     obs_home = Path(tempfile.mkdtemp(prefix="console-demo-obs-"))
     try:
@@ -70,6 +95,26 @@ def run(args: argparse.Namespace) -> int:
         return _run_console(args, obs, second, display)
     finally:
         _cleanup([obs, *([second] if second else [])], display, obs_home)
+
+
+def replay(args: argparse.Namespace) -> int:
+    """Fill the demo database with the simulated day and say how to read it. Exit 0 when
+    filled or already there, 2 when refused."""
+    from console.services.demo_replay import ReplayRefused, replay_day  # noqa: PLC0415
+    from console.store.database import StoreError  # noqa: PLC0415
+
+    try:
+        summary = replay_day(args.db, force=args.force)
+    except (ReplayRefused, StoreError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(summary.describe())
+    db = shlex.quote(str(args.db))
+    print("read it with:")
+    for command in (f"export-log --db {db}", f"report --db {db} --out day-one.pdf",
+                    f"chapters --db {db}"):
+        print(f"  conference-console {command}")
+    return 0
 
 
 def _start_second_obs(main: PrivateObs, display: VirtualDisplay | None,

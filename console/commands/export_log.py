@@ -13,15 +13,14 @@ import argparse
 import sqlite3
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlite_utils
 
-from console.commands.common import add_db_argument, atomic_output
+from console.commands.common import add_db_argument, output_stream
 from console.services.asrun_export import FORMATS, write_export
 from console.store.asrun_query import LogFilter, LogRow, iter_rows, open_read_only
 from console.store.database import StoreError
@@ -98,16 +97,6 @@ def _log_filter(args: argparse.Namespace, zone: tzinfo) -> LogFilter:
     return LogFilter(**dict(given.values()))
 
 
-@contextmanager
-def _output(path: Path | None) -> Iterator[TextIO]:
-    if path is None:
-        yield sys.stdout
-        sys.stdout.flush()
-    else:
-        with atomic_output(path) as file:
-            yield file
-
-
 def _report_unreadable(rows: Iterator[LogRow]) -> Iterator[LogRow]:
     """Pass ``rows`` on; afterwards, name on stderr those with unreadable values."""
     unreadable: list[int] = []
@@ -127,7 +116,7 @@ def _export(args: argparse.Namespace) -> None:
     try:
         zone = _show_zone(db)
         log_filter = _log_filter(args, zone)
-        with _output(args.out) as out:
+        with output_stream(args.out) as out:
             write_export(_report_unreadable(iter_rows(db, log_filter)), args.export_format,
                          zone, out)
     finally:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from console.commands.common import add_db_argument, atomic_output
+from console.commands.common import add_db_argument, write_output
 from console.formats.console_json import dump_show_json
 from console.formats.export import show_to_csv, show_to_ical
 from console.models.show import Show
@@ -43,12 +43,7 @@ def export_text(show: Show, export_format: str) -> str:
 def run(args: argparse.Namespace) -> int:
     try:
         text = export_text(load_stored_show(args.db), args.export_format)
-        if args.output is not None:
-            with atomic_output(args.output) as file:
-                file.write(text)
-        else:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+        write_output(args.output, text)
     except ShowImportError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR

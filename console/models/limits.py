@@ -26,6 +26,8 @@ MAX_TITLE = 1000
 MAX_NAME = 300
 MAX_NOTES = 100_000
 MAX_MESSAGE = 500
+# An operator's note in the as-run log: one line, read in a table cell afterwards.
+MAX_OPERATOR_NOTE = 500
 
 _LINE_BREAKS = frozenset("\n\r\t")
 

@@ -57,6 +57,13 @@ class LiveState:
                 return run
         return None
 
+    def run_at(self, at: datetime) -> SegmentRun | None:
+        """The run that was on air at ``at``: started by then and not yet ended."""
+        for run in reversed(self.runs):
+            if run.started_at <= at and (run.ended_at is None or at < run.ended_at):
+                return run
+        return None
+
     def elapsed_s(self, now: datetime) -> float:
         """Seconds the live segment has run, holds excluded (0 when nothing is live)."""
         live = self.live

@@ -1,12 +1,17 @@
 """Writes what OBS confirms into the as-run log: scene changes, connection, stream, record.
 
 It listens to the mirror, so it records only what OBS confirmed, never what was
-merely asked for. Stream and record rows: ``{"active": true}`` when the output
-started, ``{"active": false}`` when it stopped; ``{"phase": "reconnecting"}`` when the
-stream lost its server and OBS started retrying (once, however many retries follow),
-``{"phase": "reconnected"}`` when it got it back; ``{"phase": "start_failed"}`` when OBS
-was asked to start an output and it stopped without ever starting (OBS 29 does that
-with a stream server that refuses the connection: no retry, no reconnection).
+merely asked for. A scene change row names the scene, the one before it and OBS's
+current transition (``transition``; left out when OBS has not said which). That is
+the transition the console knows of: a scene's own transition override in OBS is
+not seen, and no duration is recorded, since OBS keeps one duration for every
+transition and a cut ignores it. Stream and record rows: ``{"active": true}`` when
+the output started, ``{"active": false}`` when it stopped; ``{"phase":
+"reconnecting"}`` when the stream lost its server and OBS started retrying (once,
+however many retries follow), ``{"phase": "reconnected"}`` when it got it back;
+``{"phase": "start_failed"}`` when OBS was asked to start an output and it stopped
+without ever starting (OBS 29 does that with a stream server that refuses the
+connection: no retry, no reconnection).
 """
 
 from __future__ import annotations
@@ -48,8 +53,10 @@ class AsRunRecorder:
             return
         if snapshot.program_scene != before.program_scene and before.program_scene is not None \
                 and before.connected:
+            # The transition in effect as the change began: OBS confirms a scene change
+            # once its transition has finished.
             self._record(AsRunKind.SCENE_CHANGE, obs=obs, scene=snapshot.program_scene,
-                         previous=before.program_scene)
+                         previous=before.program_scene, transition=before.current_transition)
         if before.connected:
             self._output(AsRunKind.STREAM, obs, before.stream, snapshot.stream)
             self._output(AsRunKind.RECORD, obs, before.record, snapshot.record)

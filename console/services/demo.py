@@ -47,7 +47,7 @@ AUDIO_ONLY_VIDEO = (320, 180, 10)  # width, height, frames a second
 
 
 @dataclass(frozen=True)
-class _Stored:
+class StoredShow:
     show: Show | None
     live_title: str | None  # the live segment's title (or id); None when nothing is live
 
@@ -64,8 +64,8 @@ def ensure_demo_show(db_path: Path, now: datetime) -> str:
       progress (the import refuses it too, should a take land meanwhile);
     - any other show: kept; ``demo --db`` may point at someone's own database.
     """
-    stored = _stored(db_path)
-    if stored.show is not None and not _is_demo(stored.show):
+    stored = stored_show(db_path)
+    if stored.show is not None and not is_demo_show(stored.show):
         return f'using the show already in {db_path}: "{stored.show.name}"'
     if stored.live_title is not None:
         return _kept_live(db_path, f" ({stored.live_title!r})")
@@ -81,7 +81,8 @@ def _kept_live(db_path: Path, what: str) -> str:
             "so its dates stay as they were")
 
 
-def _stored(db_path: Path) -> _Stored:
+def stored_show(db_path: Path) -> StoredShow:
+    """The show in ``db_path`` and what of it is live."""
     database = open_database(db_path)
     try:
         show = load_show(database)
@@ -89,12 +90,12 @@ def _stored(db_path: Path) -> _Stored:
     finally:
         database.conn.close()
     if live_id is None:
-        return _Stored(show, None)
+        return StoredShow(show, None)
     live = find_segment(show, live_id) if show is not None else None
-    return _Stored(show, live.title if live is not None else live_id)
+    return StoredShow(show, live.title if live is not None else live_id)
 
 
-def _is_demo(show: Show) -> bool:
+def is_demo_show(show: Show) -> bool:
     """Whether ``show`` is the bundled demo, told by its segment ids, which no other
     import produces."""
     demo_ids = {seg.id for seg in iter_segments(read_schedule(demo_show_path(),

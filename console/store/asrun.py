@@ -18,7 +18,8 @@ from console.models.asrun import AsRunEntry, AsRunKind
 from console.store.database import StoreError
 from console.store.writer import THREAD_NAME, BatchWriter, Row, WriterStats
 
-__all__ = ["THREAD_NAME", "AsRunWriter", "WriterStats", "insert_entry", "read_asrun"]
+__all__ = ["THREAD_NAME", "AsRunWriter", "WriterStats", "insert_entry", "last_entry_at",
+           "read_asrun"]
 
 _COLUMNS = ("at_utc", "kind", "segment_id", "planned", "actual", "deviation_s",
             "language", "console", "role", "details")
@@ -93,3 +94,9 @@ def read_asrun(
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     sql = f"SELECT * FROM asrun{where} ORDER BY at_utc, id"
     return [_entry(row) for row in db.query(sql, params)]
+
+
+def last_entry_at(db: sqlite_utils.Database) -> datetime | None:
+    """The time of the newest entry, or None for an empty log."""
+    row = db.execute("SELECT max(at_utc) FROM asrun").fetchone()
+    return None if row is None or row[0] is None else datetime.fromisoformat(row[0])

@@ -16,6 +16,9 @@ On the scene list, Return and Enter take the highlighted scene as well.
 
 STUDIO_MODE toggles OBS's studio mode (on macOS Qt maps Ctrl to Command; Cmd+M
 is also "minimise" there, but an application shortcut takes precedence).
+
+NOTE opens the note bar (a line for the as-run log) anywhere in the stage window;
+CANCEL (Escape) closes it.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
 TAKE = "Space"
@@ -32,6 +35,8 @@ TAKE_ON_LIST = ("Return", "Enter")
 STUDIO_MODE = "Ctrl+M"
 TAKE_NEXT = "PgDown"  # what a presenter's clicker sends for "next"
 BACK = "PgUp"
+NOTE = "Ctrl+N"
+CANCEL = "Escape"
 
 
 def window_shortcut(window: QWidget, keys: str, slot: Callable[[], Any]) -> QShortcut:
@@ -54,6 +59,14 @@ def _shortcut(
     shortcut.setAutoRepeat(False)
     shortcut.activated.connect(slot)
     return shortcut
+
+
+def set_window_keys(action: QAction, keys: str) -> None:
+    """Give a menu action its keys, active wherever the focus is in its window, without
+    auto-repeat (the menu shows them)."""
+    action.setShortcut(QKeySequence(keys))
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.setAutoRepeat(False)
 
 
 class _ShortcutKeyReserver(QObject):

@@ -3,21 +3,19 @@ on a virtual screen of each size, against a real OBS, with a stage console and a
 simulated through OBS. Each state is photographed (set ``CONSOLE_SCREENSHOTS`` to a folder
 to keep the pictures) and checked: everything inside the screen, the controls an
 interpreter reaches for large, the figures that matter readable from a step back, and
-nothing on top of anything else."""
+nothing on top of anything else. One booth console process per screen size photographs
+every state, the two sizes at once."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from console.obs.display import VirtualDisplay
 from console.obs.private_obs import PrivateObs
-from tests.helpers.cli import console_environment
-from tests.helpers.photos import inside, overlap, photograph_with
+from tests.helpers.photos import Shots, inside, overlap, walking
 
 pytestmark = pytest.mark.obs
 SIZES = ("1280x800", "1920x1080")
@@ -27,33 +25,32 @@ READABLE_PX = {"nowSpeakers": 36, "modeText": 32, "onAirBadge": 32, "readyButton
 SEPARATE = ("boothTitle", "obsBadge", "nowLanguage", "nowSpeakers", "modeText", "onAirBadge",
             "readyButton", "coughButton", "handoverButton", "handoverStatus", "acceptButton",
             "declineButton", "needRelayButton", "noFloorSoundButton", "meterArea")
+STATES = ("live", "waiting")
+STEP_TIMEOUT_S = 60
+PHOTOGRAPHER = "tests.helpers.booth_screenshot"
 
 
-@pytest.fixture(params=SIZES)
-def screen(request: pytest.FixtureRequest) -> Iterator[tuple[str, VirtualDisplay]]:
-    size = str(request.param)
-    display = VirtualDisplay(geometry=f"{size}x24")
-    display.start()
-    yield size, display
-    display.stop()
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory, shared_obs: PrivateObs) -> dict[str, Shots]:
+    work = tmp_path_factory.mktemp("booth-shots")
+    with ExitStack() as stack:
+        walks = {size: stack.enter_context(walking(PHOTOGRAPHER, shared_obs, size, work))
+                 for size in SIZES}
+        for size, walk in walks.items():
+            walk.take(*(step(work, size, state) for state in STATES))
+        return {size: walk.finish(STEP_TIMEOUT_S * len(STATES)) for size, walk in walks.items()}
 
 
-def photograph(tmp_path: Path, obs: PrivateObs, size: str, display: VirtualDisplay,
-               state: str) -> dict[str, Any]:
-    working = tmp_path / f"{state}-{size}"
+def step(work: Path, size: str, state: str) -> dict[str, str]:
+    working = work / f"{state}-{size}"
     working.mkdir()
-    picture = working / f"booth-{state}-{size}.png"
-    env = console_environment(working, obs.password,
-                              {"DISPLAY": display.name, "QT_QPA_PLATFORM": "xcb"})
-    return photograph_with("tests.helpers.booth_screenshot",
-                           [obs.url, size, str(picture), state], picture, env)
+    return {"name": state, "state": state, "config": str(working / "config"),
+            "picture": str(working / f"booth-{state}-{size}.png")}
 
 
-def test_a_live_booth_reads_at_a_glance(
-    tmp_path: Path, shared_obs: PrivateObs, screen: tuple[str, VirtualDisplay]
-) -> None:
-    size, display = screen
-    shot = photograph(tmp_path, shared_obs, size, display, "live")
+@pytest.mark.parametrize("size", SIZES)
+def test_a_live_booth_reads_at_a_glance(shots: dict[str, Shots], size: str) -> None:
+    shot = shots[size]["live"]
     widgets = shot["widgets"]
     visible = {name: rect for name, rect in widgets.items() if rect["visible"]}
     for name, rect in visible.items():
@@ -78,11 +75,11 @@ def test_a_live_booth_reads_at_a_glance(
     assert not overlap(widgets["floorMeter"], widgets["boothMeter"])
 
 
+@pytest.mark.parametrize("size", SIZES)
 def test_before_the_stage_is_heard_from_nothing_is_guessed(
-    tmp_path: Path, shared_obs: PrivateObs, screen: tuple[str, VirtualDisplay]
+    shots: dict[str, Shots], size: str
 ) -> None:
-    size, display = screen
-    widgets = photograph(tmp_path, shared_obs, size, display, "waiting")["widgets"]
+    widgets = shots[size]["waiting"]["widgets"]
     assert widgets["modeText"]["text"] == "WAITING FOR\nTHE STAGE"
     assert widgets["onAirBadge"]["text"] == "ON AIR: unknown"
     assert widgets["nowSpeakers"]["text"] == "—"

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import itertools
 import shutil
-from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from console.obs.display import VirtualDisplay
 from console.obs.private_obs import PrivateObs
-from tests.helpers.cli import console_environment
 from tests.helpers.control import provisioned_demo
-from tests.helpers.photos import Rect, inside, overlap, photograph_with
+from tests.helpers.photos import Rect, Shots, inside, overlap, walking
 
-pytestmark = pytest.mark.obs
+# The first test waits for the photographs of all of them.
+pytestmark = [pytest.mark.obs, pytest.mark.timeout(400)]
 SIZES = ("1280x800", "1920x1080")
 
 
@@ -31,28 +30,44 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, shared_obs: PrivateObs) ->
     return provisioned_demo(tmp_path_factory.mktemp("screens"), shared_obs)
 
 
-@pytest.fixture(params=SIZES)
-def screen(request: pytest.FixtureRequest) -> Iterator[tuple[str, VirtualDisplay]]:
-    size = str(request.param)
-    display = VirtualDisplay(geometry=f"{size}x24")
-    display.start()
-    yield size, display
-    display.stop()
+STATES = ("live", "hold", "rehearsal", "refused", "storage", "follower", "confirm-import",
+          "presenter", "monitoring")
+SAVED_LAYOUT = "operator"  # the configuration folder the layout steps share
+STEP_TIMEOUT_S = 60
+PHOTOGRAPHER = "tests.helpers.screenshot"
 
 
-def photograph(tmp_path: Path, db: Path, obs: PrivateObs, size: str,
-               display: VirtualDisplay, state: str, home: Path | None = None) -> dict[str, Any]:
-    """Run the console in ``state`` on ``display``; its configuration lives in ``home``
-    (default: a fresh one, as on a first start)."""
-    working = tmp_path / f"{state}-{size}"
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory, demo_db: Path,
+          shared_obs: PrivateObs) -> dict[str, Shots]:
+    """Every state on each screen, each on a fresh copy of the show with a fresh
+    configuration (as on a first start): one console process per screen size, both at
+    once (much of a step is waiting for OBS and for the window to settle). Each also runs
+    ``live`` once more with the configuration the layout steps share: the smaller screen
+    only once the bigger one has saved its layout there."""
+    work = tmp_path_factory.mktemp("shots")
+    with ExitStack() as stack:
+        walks = {size: stack.enter_context(walking(PHOTOGRAPHER, shared_obs, size, work))
+                 for size in SIZES}
+        big, small = walks["1920x1080"], walks["1280x800"]
+        big.take(step(work, demo_db, "1920x1080", "layout", "live", work / SAVED_LAYOUT))
+        for size, walk in walks.items():
+            walk.take(*(step(work, demo_db, size, state, state, work / f"{state}-{size}")
+                        for state in STATES))
+        big.wait_for("layout", STEP_TIMEOUT_S)
+        small.take(step(work, demo_db, "1280x800", "layout", "live", work / SAVED_LAYOUT))
+        return {size: walk.finish(STEP_TIMEOUT_S * (len(STATES) + 1))
+                for size, walk in walks.items()}
+
+
+def step(work: Path, db: Path, size: str, name: str, state: str,
+         home: Path) -> dict[str, str]:
+    working = work / f"{name}-{size}"
     working.mkdir()
     copy = working / "show.sqlite"
     shutil.copy(db, copy)  # every state starts from the same fresh show
-    picture = working / f"{state}-{size}.png"
-    env = console_environment(home or working, obs.password,
-                              {"DISPLAY": display.name, "QT_QPA_PLATFORM": "xcb"})
-    return photograph_with("tests.helpers.screenshot",
-                           [str(copy), obs.url, size, str(picture), state], picture, env)
+    return {"name": name, "state": state, "db": str(copy), "config": str(home / "config"),
+            "picture": str(working / f"{name}-{size}.png")}
 
 
 def rect(values: list[int]) -> Rect:
@@ -75,14 +90,12 @@ KEY_CONTROLS = ("takeButton", "takeNextButton", "backButton", "skipButton", "hol
 TITLE_MIN = 200
 
 
-@pytest.mark.parametrize("state", ["live", "hold", "rehearsal", "refused", "storage",
-                                   "follower", "confirm-import", "presenter"])
+@pytest.mark.parametrize("state", [state for state in STATES if state != "monitoring"])
+@pytest.mark.parametrize("size", SIZES)
 def test_each_state_reads_on_each_screen(
-    tmp_path: Path, demo_db: Path, shared_obs: PrivateObs,
-    screen: tuple[str, VirtualDisplay], state: str,
+    shots: dict[str, Shots], size: str, state: str,
 ) -> None:
-    size, display = screen
-    shot = photograph(tmp_path, demo_db, shared_obs, size, display, state)
+    shot = shots[size][state]
     assert inside(rect(shot["window"]), shot["screen"])  # a first start fits the screen
     widgets = shot["widgets"]
     must_see(widgets, shot["screen"], *KEY_CONTROLS)
@@ -121,13 +134,13 @@ def test_each_state_reads_on_each_screen(
 SIDE_DOCKS = ("scenesDock", "obsDock", "nowNextDock")
 
 
+@pytest.mark.parametrize("size", SIZES)
 def test_the_viewer_graph_and_stream_health_read_on_each_screen(
-    tmp_path: Path, demo_db: Path, shared_obs: PrivateObs, screen: tuple[str, VirtualDisplay],
+    shots: dict[str, Shots], size: str,
 ) -> None:
     """The Viewers dock (in front of the interpretation matrix) and the Stream health dock
     (in front of the OBS panel), on a show with two hours of counts from stand-ins."""
-    size, display = screen
-    shot = photograph(tmp_path, demo_db, shared_obs, size, display, "monitoring")
+    shot = shots[size]["monitoring"]
     widgets, docks = shot["widgets"], shot["docks"]
     viewers, health = docks["viewersDock"], docks["healthDock"]
     for dock in (viewers, health):
@@ -181,20 +194,10 @@ def title_reads(shot: dict[str, Any], size: str) -> None:
 
 
 def test_a_layout_saved_on_a_bigger_screen_is_reset_on_a_smaller_one(
-    tmp_path: Path, demo_db: Path, shared_obs: PrivateObs,
+    shots: dict[str, Shots],
 ) -> None:
-    home = tmp_path / "operator"
-    big, small = VirtualDisplay(geometry="1920x1080x24"), VirtualDisplay(geometry="1280x800x24")
-    big.start()
-    try:
-        first = photograph(tmp_path, demo_db, shared_obs, "1920x1080", big, "live", home)
-    finally:
-        big.stop()
+    first = shots["1920x1080"]["layout"]
     assert first["window"][2] == 1920  # saved like that when it closed
-    small.start()
-    try:
-        again = photograph(tmp_path, demo_db, shared_obs, "1280x800", small, "live", home)
-    finally:
-        small.stop()
+    again = shots["1280x800"]["layout"]
     assert inside(rect(again["window"]), again["screen"])
     must_see(again["widgets"], again["screen"], *KEY_CONTROLS)

@@ -1,19 +1,21 @@
-"""The interpreter booth console on a virtual screen of a given size, photographed in a state.
+"""The interpreter booth console on a virtual screen of a given size, photographed in a
+state.
 
-``python -m tests.helpers.booth_screenshot OBS_URL WIDTHxHEIGHT OUT.png STATE`` (the OBS
-password in ``OBS_WEBSOCKET_PASSWORD``, ``DISPLAY`` an Xvfb of that size) starts the booth
-console as users do, brings it into STATE with a stage console and a partner simulated on
-other connections to the same OBS (through OBS, as the real ones talk), takes a picture of
-the whole screen and prints one JSON line: the screen's available area and the geometry of
-the widgets an interpreter must read. States: ``waiting`` (no stage console heard from),
-``live`` (a speaker on, ready, the partner asks for a handover), ``relay`` (the booth
-takes relay), ``cough`` (the cough button held).
+``python -m tests.helpers.booth_screenshot OBS_URL WIDTHxHEIGHT`` (the OBS password in
+``OBS_WEBSOCKET_PASSWORD``, ``DISPLAY`` an Xvfb of that size) takes the steps given on its
+standard input (see ``tests/helpers/photos.py``). For each it starts the booth console as
+users do, with the step's configuration folder (``config``), brings it into ``state`` with
+a stage console and a partner simulated on other connections to the same OBS (through OBS,
+as the real ones talk), saves a picture of the whole screen (``picture``) and prints one
+JSON line: the screen's available area and the geometry of the widgets an interpreter must
+read. States: ``waiting`` (no stage console heard from), ``live`` (a speaker on, ready,
+the partner asks for a handover), ``relay`` (the booth takes relay), ``cough`` (the cough
+button held).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import sys
 import uuid
@@ -40,6 +42,7 @@ from console.obs.gateway import ObsGateway
 from console.services.booth_sync import BoothSync, Sender
 from console.ui.booth_window import FONT_PX
 from console.ui.gui_loop import run_gui_app
+from tests.helpers.photo_steps import Step, forget_windows, reporting, steps_given
 
 WATCHED = (*FONT_PX, "meterArea", "statusMessage", "floorMeter", "boothMeter",
            "floorMeterBar", "boothMeterBar", "floorMeterValue", "boothMeterValue")
@@ -129,7 +132,8 @@ async def ensure_input(app: BoothApp, name: str) -> None:
             "inputSettings": {}})
 
 
-async def photograph(app: BoothApp, state: str, out: Path, url: str, password: str) -> None:
+async def photograph(app: BoothApp, state: str, out: Path, url: str,
+                     password: str) -> dict[str, Any]:
     try:
         await bring_into(app, state, url, password)
         screen = QGuiApplication.primaryScreen()
@@ -138,24 +142,31 @@ async def photograph(app: BoothApp, state: str, out: Path, url: str, password: s
         widgets = {name: geometry(found) for name in WATCHED
                    if (found := app.window.findChild(QWidget, name)) is not None}
         frame = app.window.frameGeometry()
-        print(json.dumps({"screen": [area.x(), area.y(), area.width(), area.height()],
-                          "window": [frame.x(), frame.y(), frame.width(), frame.height()],
-                          "widgets": widgets}), flush=True)
+        return {"screen": [area.x(), area.y(), area.width(), area.height()],
+                "window": [frame.x(), frame.y(), frame.width(), frame.height()],
+                "widgets": widgets}
     finally:
         app.window.close()  # (closing lifts the cough's mute)
 
 
 def main() -> int:
-    url, _size, out, state = sys.argv[1:5]
+    url = sys.argv[1]
     logs.configure("WARNING")
     password = os.environ.get("OBS_WEBSOCKET_PASSWORD", "")
     options = BoothOptions(obs_url=url, language="fr", interpreter="Amélie Durand",
                            console_name="booth-screenshot")
+    for step in steps_given():
+        os.environ["CONSOLE_CONFIG_DIR"] = step["config"]
 
-    async def after_start(app: BoothApp) -> None:
-        await photograph(app, state, Path(out), url, password)
+        async def after_start(app: BoothApp, step: Step = step) -> None:
+            await reporting(step, photograph(app, step["state"], Path(step["picture"]),
+                                             url, password))
 
-    return run_gui_app(lambda: BoothApp(options, password), after_start)
+        try:
+            run_gui_app(lambda: BoothApp(options, password), after_start)
+        finally:
+            forget_windows()
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,20 +1,24 @@
-"""The real console on a virtual screen of a given size, photographed in a given state.
+"""The real console on a virtual screen of a given size, photographed in given states.
 
-``python -m tests.helpers.screenshot DB OBS_URL WIDTHxHEIGHT OUT.png STATE`` (the OBS
-password in ``OBS_WEBSOCKET_PASSWORD``, ``DISPLAY`` an Xvfb of that size, a fresh config
-folder in ``CONSOLE_CONFIG_DIR``) starts the console as users do, brings it into STATE,
-takes a picture of the whole screen and prints one JSON line: the screen's available
-area and the geometry (x, y, width, height, visible) of the widgets a stage manager
-must see. States: ``live`` (a segment on air), ``rehearsal`` (and its band), ``refused``
-(a take refused under TAKE NEXT), ``storage`` (the storage band), ``follower`` (another
-console holds the stage role), ``confirm-import`` (the import confirmation dialog),
-``hold`` (the live segment held), ``presenter`` (the presenter window, with a message).
+``python -m tests.helpers.screenshot OBS_URL WIDTHxHEIGHT`` (the OBS password in
+``OBS_WEBSOCKET_PASSWORD``, ``DISPLAY`` an Xvfb of that size) takes the steps given on its
+standard input (see ``tests/helpers/photos.py``). For each it starts the console as users
+do, on the step's own database (``db``) with the step's configuration folder (``config``;
+an empty one is a first start), brings it into the step's ``state``, saves a picture of
+the whole screen (``picture``) and prints one JSON line: the screen's available area and
+the geometry (x, y, width, height, visible) of the widgets a stage manager must see. Each
+step gets a console of its own, closed before the next starts; one process for all spares
+each step its Python and Qt start-up. States: ``live`` (a segment on air), ``rehearsal``
+(and its band), ``refused`` (a take refused under TAKE NEXT), ``storage`` (the storage
+band), ``follower`` (another console holds the stage role), ``confirm-import`` (the import
+confirmation dialog), ``hold`` (the live segment held), ``presenter`` (the presenter
+window, with a message), ``monitoring`` (the Viewers and Stream health docks in front,
+with two hours of counts from stand-in platforms).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import socket
 import sys
@@ -44,6 +48,7 @@ from console.store.database import open_database
 from console.store.shows import load_show
 from console.store.stage_role import RoleHolder
 from console.store.viewers import add_destination, append_sample
+from tests.helpers.photo_steps import Step, forget_windows, reporting, steps_given
 
 WATCHED = ("takeNextButton", "takeStatus", "takeButton", "sceneTakeStatus", "clockRemaining",
            "clockTime", "clockDrift", "rundownTree", "storageBand", "roleBand", "rehearsalBand",
@@ -124,7 +129,8 @@ async def bring_into(console: ConsoleApp, state: str, schedule: Path) -> None:
     await asyncio.sleep(1.5)
 
 
-async def photograph(console: ConsoleApp, state: str, out: Path, schedule: Path) -> None:
+async def photograph(console: ConsoleApp, state: str, out: Path,
+                     schedule: Path) -> dict[str, Any]:
     try:
         await bring_into(console, state, schedule)
         screen = QGuiApplication.primaryScreen()
@@ -143,14 +149,14 @@ async def photograph(console: ConsoleApp, state: str, out: Path, schedule: Path)
         docks = {dock.objectName(): {**geometry(dock), "min_width": dock.minimumSizeHint().width(),
                                      "min_height": dock.minimumSizeHint().height()}
                  for dock in console.window.findChildren(QDockWidget)}
-        print(json.dumps({
+        return {
             "countdown_ink": countdown_ink(console, picture.toImage()),
             "rundown": rundown_columns(console),
             "hold_latched": console.now_next.findChild(QPushButton, "holdButton").isChecked(),
             "screen": [area.x(), area.y(), area.width(), area.height()],
             "window": [frame.x(), frame.y(), frame.width(), frame.height()],
             "window_minimum": [minimum.width(), minimum.height()],
-            "docks": docks, "widgets": widgets}), flush=True)
+            "docks": docks, "widgets": widgets}
     finally:
         for window in QApplication.topLevelWidgets():
             if window is not console.window and window.isVisible():
@@ -189,28 +195,37 @@ def count_viewers_on_stand_ins(db: Path, standin: StandIn) -> None:
                                                    ViewerState.LIVE, level), "screenshot")
 
 
-def main() -> int:
-    db, obs_url, _size, out, state = sys.argv[1:6]
-    logs.configure("WARNING")
+def photograph_step(obs_url: str, step: Step) -> None:
+    state, db = step["state"], Path(step["db"])
+    os.environ["CONSOLE_CONFIG_DIR"] = step["config"]
     if state == "follower":
-        hold_the_role_elsewhere(Path(db))
+        hold_the_role_elsewhere(db)
     standins = StandInThread(StandIn(seed=11))
     if state == "monitoring":
         standins.start()
         os.environ.update(standins.standin.secrets())
-        count_viewers_on_stand_ins(Path(db), standins.standin)
+        count_viewers_on_stand_ins(db, standins.standin)
     schedule = show_import.demo_show_path()
-    options = AppOptions(db_path=Path(db), obs_url=obs_url,
+    options = AppOptions(db_path=db, obs_url=obs_url,
                          settings_path=paths.config_dir() / "window.ini",
                          console_name="screenshot")
 
     async def after_start(console: ConsoleApp) -> None:
-        await photograph(console, state, Path(out), schedule)
+        await reporting(step, photograph(console, state, Path(step["picture"]), schedule))
 
     try:
-        return run_gui(options, os.environ.get("OBS_WEBSOCKET_PASSWORD", ""), after_start)
+        run_gui(options, os.environ.get("OBS_WEBSOCKET_PASSWORD", ""), after_start)
     finally:
         standins.stop()
+        forget_windows()
+
+
+def main() -> int:
+    obs_url, _size = sys.argv[1:3]
+    logs.configure("WARNING")
+    for step in steps_given():
+        photograph_step(obs_url, step)
+    return 0
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import sqlite_utils
 
-from console.models.asrun import AsRunKind
+from console.models.asrun import AsRunEntry, AsRunKind
 from console.store.asrun import AsRunWriter, read_asrun
 from console.store.database import open_database
 from console.store.obs_stats import read_obs_stats
@@ -27,14 +27,19 @@ def db(db_path: Path) -> Iterator[sqlite_utils.Database]:
     database.conn.close()
 
 
-def stored_details(writer: AsRunWriter, db_path: Path, kind: AsRunKind) -> list[dict[str, Any]]:
-    """The details of every as-run row of ``kind``, once ``writer`` has committed."""
+def stored_entries(writer: AsRunWriter, db_path: Path, kind: AsRunKind) -> list[AsRunEntry]:
+    """Every as-run entry of ``kind``, oldest first, once ``writer`` has committed."""
     writer.flush(5)
     database = open_database(db_path)
     try:
-        return [dict(entry.details) for entry in read_asrun(database, kinds=[kind])]
+        return read_asrun(database, kinds=[kind])
     finally:
         database.close()
+
+
+def stored_details(writer: AsRunWriter, db_path: Path, kind: AsRunKind) -> list[dict[str, Any]]:
+    """The details of every as-run row of ``kind``, once ``writer`` has committed."""
+    return [dict(entry.details) for entry in stored_entries(writer, db_path, kind)]
 
 
 def stored_obs_stats(writer: AsRunWriter, db_path: Path) -> list[dict[str, Any]]:

@@ -115,6 +115,8 @@ def test_take_in_the_window_changes_obs_program(
             changes = read_asrun(console.database, kinds=[AsRunKind.SCENE_CHANGE.value])
             assert changes[-1].details["scene"] == "UI Take B"
             assert changes[-1].details["previous"] == "UI Take A"
+            in_effect = other.send("GetCurrentSceneTransition", raw=True)["transitionName"]
+            assert changes[-1].details["transition"] == in_effect
             assert changes[-1].console == "test-stage"
 
     try:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from console.models import show as show_model
+from console.models.live import LiveState
 from console.models.show import Day, Segment, SegmentKind, Session, Show, Speaker, Stage
 
 ZONE = ZoneInfo("Europe/Istanbul")
@@ -39,3 +42,15 @@ def sample_show(name: str = "Sample", speaker: str = "ليلى حداد") -> Sho
             Stage("Side room"),
         ),
     )
+
+
+@dataclass
+class OnAir:
+    """The sample show's main stage with a live state set by the test, as a show runner
+    answers about it (``live``, ``segment``)."""
+
+    live: LiveState = field(default_factory=lambda: LiveState("Main"))
+    show: Show = field(default_factory=sample_show)
+
+    def segment(self, segment_id: str) -> Segment | None:
+        return show_model.find_segment(self.show, segment_id)

@@ -1,5 +1,6 @@
-"""The as-run rows of the stream and the recording, from OBS's output events in the order
-OBS 29.0.2 sends them (seen against a real OBS: tests/integration/test_stream_health_obs.py)."""
+"""The as-run rows of scene changes (with their transition), and of the stream and the
+recording, from OBS's output events in the order OBS 29.0.2 sends them (seen against a real
+OBS: tests/integration/test_stream_health_obs.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from typing import Any
 import pytest
 
 from console.models.asrun import AsRunKind, ConsoleRole
-from console.models.obs_events import Output, OutputPhase, OutputStateChanged
+from console.models.obs_events import (
+    ObsEvent,
+    Output,
+    OutputPhase,
+    OutputStateChanged,
+    ProgramSceneChanged,
+    TransitionChanged,
+)
 from console.models.obs_state import ConnectionState, ObsSnapshot, OutputState, apply_event
 from console.obs.connection import ObsConnection
 from console.obs.endpoint import ObsEndpoint
@@ -20,6 +28,7 @@ from console.services.asrun_log import AsRunLog
 from console.services.asrun_recorder import AsRunRecorder
 from console.store.asrun import AsRunWriter, read_asrun
 from console.store.database import open_database
+from tests.helpers.store import stored_details
 
 AT = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
 P = OutputPhase
@@ -42,6 +51,10 @@ class Recording:
             self.connection.event.emit(OutputStateChanged(received_at=AT, output=output,
                                                           active=active, phase=phase))
 
+    def events(self, *events: ObsEvent) -> None:
+        for event in events:
+            self.connection.event.emit(event)
+
     def rows(self) -> list[dict[str, Any]]:
         self.writer.flush(5)
         database = open_database(self.db_path)
@@ -50,6 +63,9 @@ class Recording:
                     if entry.kind in (AsRunKind.STREAM, AsRunKind.RECORD)]
         finally:
             database.close()
+
+    def scene_changes(self) -> list[dict[str, Any]]:
+        return stored_details(self.writer, self.db_path, AsRunKind.SCENE_CHANGE)
 
     def close(self) -> None:
         self.recorder.close()
@@ -61,6 +77,32 @@ def recording(tmp_path: Path) -> Iterator[Recording]:
     recording = Recording(tmp_path / "show.sqlite")
     yield recording
     recording.close()
+
+
+def scene(name: str) -> ProgramSceneChanged:
+    return ProgramSceneChanged(received_at=AT, scene=name)
+
+
+def transition(name: str) -> TransitionChanged:
+    return TransitionChanged(received_at=AT, name=name)
+
+
+def test_a_scene_change_names_the_transition_in_effect(recording: Recording) -> None:
+    recording.events(scene("Opening"), transition("Fade"), scene("Keynote"),
+                     transition("Cut"), scene("Break"))
+
+    assert recording.scene_changes() == [
+        {"obs": "main", "scene": "Keynote", "previous": "Opening", "transition": "Fade"},
+        {"obs": "main", "scene": "Break", "previous": "Keynote", "transition": "Cut"},
+    ]
+
+
+def test_a_scene_change_before_obs_named_its_transition_leaves_it_out(
+        recording: Recording) -> None:
+    recording.events(scene("Opening"), scene("Keynote"))
+
+    assert recording.scene_changes() == [{"obs": "main", "scene": "Keynote",
+                                          "previous": "Opening"}]
 
 
 def test_a_stream_that_starts_and_stops(recording: Recording) -> None:
