@@ -209,9 +209,17 @@ def _schema_v5(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+def _schema_v6(db: sqlite_utils.Database) -> None:
+    """The review's filters: an index per filtered column, each followed by the time, so
+    a filtered page is read in (at_utc, id) order from the index (the rowid, id, ends
+    every index) and stops after a page. v1 has the ones for the time and the kind."""
+    for column in ("segment_id", "language", "console"):
+        db.execute(f"CREATE INDEX asrun_{column}_at ON asrun({column}, at_utc)")
+
+
 # Append only; never edit a migration that has shipped. Version n = MIGRATIONS[n - 1].
 MIGRATIONS: tuple[Migration, ...] = (_schema_v1, _schema_v2, _schema_v3, _schema_v4,
-                                     _schema_v5)
+                                     _schema_v5, _schema_v6)
 
 
 def database_file(db: sqlite_utils.Database) -> str:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import os
-import subprocess
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -28,6 +26,7 @@ from console.store.database import open_database
 from console.store.live_state import load_live_state
 from console.store.shows import save_show
 from tests.helpers.loops import LoopRunner, until
+from tests.helpers.mounts import private_tmpfs
 from tests.helpers.obs import bare_client, ensure_scenes
 
 pytestmark = [pytest.mark.obs,
@@ -37,18 +36,8 @@ SCENE = "Full disk"
 
 @pytest.fixture
 def small_filesystem(tmp_path: Path) -> Iterator[Path]:
-    """A 1 MB tmpfs of the test's own (mounting needs root, as CI runs)."""
-    if os.geteuid() != 0:
-        pytest.fail("this test mounts a 1 MB tmpfs and needs root (make test runs as root "
-                    "in CI); run it as root", pytrace=False)
-    mount_point = tmp_path / "small"
-    mount_point.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)],
-                   check=True)
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=True)
+    with private_tmpfs(tmp_path / "small", "1m", "a 1 MB one to fill") as folder:
+        yield folder
 
 
 def fill(folder: Path) -> Path:
