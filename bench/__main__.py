@@ -9,6 +9,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from bench.asrun_log_bench import run_asrun_log_bench
 from bench.import_bench import run_import_bench
 from bench.meter_bench import run_meter_bench
 from bench.obs_bench import run_obs_bench
@@ -53,6 +54,7 @@ def main() -> None:
         *run_import_bench(),
         *run_timing_bench(),
         *run_viewer_graph_bench(),
+        *run_asrun_log_bench(),
         "",
     ]
     text = "\n".join(lines)

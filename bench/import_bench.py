@@ -7,13 +7,12 @@ same with the save into a fresh temporary database) against
 
 from __future__ import annotations
 
-import statistics
 import tempfile
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from pathlib import Path
 
+from bench.medians import median_s
 from console.formats.frab_xml import read_frab_xml
 from console.formats.schedule_build import ImportOptions
 from console.services.show_import import save_imported_show
@@ -22,15 +21,6 @@ SCHEDULE = Path(__file__).resolve().parents[1].parent / "shared" / "realdata" / 
     "eventfahrplan-38c3-schedule.xml"
 RUNS = 5
 TARGET_S = 1.0
-
-
-def _median_s(action: Callable[[], object], runs: int = RUNS) -> float:
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
 
 
 def _import_and_save(folder: Path) -> None:
@@ -43,10 +33,10 @@ def run_import_bench() -> list[str]:
     """Markdown rows: | what | baseline | console | ratio | target |."""
     if not SCHEDULE.is_file():
         raise FileNotFoundError(f"{SCHEDULE}: the 38C3 schedule is missing (../shared/realdata)")
-    bare = _median_s(lambda: ET.parse(SCHEDULE))
-    parse = _median_s(lambda: read_frab_xml(SCHEDULE, ImportOptions()))
+    bare = median_s(lambda: ET.parse(SCHEDULE), RUNS)
+    parse = median_s(lambda: read_frab_xml(SCHEDULE, ImportOptions()), RUNS)
     with tempfile.TemporaryDirectory(prefix="import-bench-") as folder:
-        saved = _median_s(lambda: _import_and_save(Path(folder)))
+        saved = median_s(lambda: _import_and_save(Path(folder)), RUNS)
 
     def row(what: str, console_s: float) -> str:
         return (f"| {what} | {bare * 1000:.1f} ms (ElementTree.parse) | "

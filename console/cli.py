@@ -22,6 +22,8 @@ COMMAND_MODULES = (
     "console.commands.import_show",
     "console.commands.show_cmd",
     "console.commands.export_show",
+    "console.commands.export_log",
+    "console.commands.merge_logs",
     "console.commands.preflight",
     "console.commands.provision",
     "console.commands.channels",

@@ -7,7 +7,10 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from console import paths
 from console.models.channels import MAIN_OBS
@@ -22,27 +25,47 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path``, replacing it whole, or leaving it as it was
-    on error."""
+@contextmanager
+def atomic_output(path: Path) -> Iterator[TextIO]:
+    """A text file to write ``path`` whole: a temporary file beside it, renamed over it
+    once the block ends without error (and removed otherwise), so a failed export never
+    leaves half a file, nor destroys the one that was there."""
     directory = path.parent if str(path.parent) else Path()
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
+            yield file
+            file.flush()
+            os.fsync(file.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def write_output(path: Path | None, text: str) -> None:
-    """``text`` to ``path`` (see :func:`write_atomically`), or to standard output."""
-    if path is not None:
-        write_atomically(path, text)
-    else:
-        sys.stdout.write(text)
+@contextmanager
+def output_stream(path: Path | None) -> Iterator[TextIO]:
+    """Where a command writes what it exports: ``path`` (see :func:`atomic_output`), or
+    standard output."""
+    if path is None:
+        yield sys.stdout
         sys.stdout.flush()
+    else:
+        with atomic_output(path) as file:
+            yield file
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path``, replacing it whole, or leaving it as it was
+    on error."""
+    with atomic_output(path) as file:
+        file.write(text)
+
+
+def write_output(path: Path | None, text: str) -> None:
+    """``text`` to ``path`` (see :func:`atomic_output`), or to standard output."""
+    with output_stream(path) as file:
+        file.write(text)
 
 
 OBS_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")

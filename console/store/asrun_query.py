@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +27,7 @@ from typing import Any
 
 import sqlite_utils
 
+from console.models.limits import forbidden_character
 from console.store.read_only import ASRUN_COLUMNS, open_read_only
 
 __all__ = ["LogFacets", "LogFilter", "LogRow", "PageKey", "iter_rows", "log_facets",
@@ -38,15 +38,11 @@ log = logging.getLogger(__name__)
 PageKey = tuple[str, int]  # (at_utc as stored, id)
 MAX_LIMIT = 10_000
 _LIKE_ESCAPE = "\\"
-# The text filter searches these, joined by a unit separator, which the filter's text
-# cannot contain (control characters are refused), so a match never spans two columns.
+# The text filter searches these, one LIKE each (half the time of one LIKE over the
+# columns joined, which builds a string per row).
 _SEARCHED = ("kind", "segment_id", "language", "console", "role", "details")
-_HAYSTACK = " || char(31) || ".join(f"ifnull({column}, '')" for column in _SEARCHED)
+_TEXT_MATCH = " OR ".join(f"{column} LIKE ? ESCAPE '{_LIKE_ESCAPE}'" for column in _SEARCHED)
 _SELECT = f"SELECT {', '.join(ASRUN_COLUMNS)} FROM asrun"
-
-
-def _has_control_character(text: str) -> bool:
-    return any(unicodedata.category(char) == "Cc" for char in text)
 
 
 def _utc_text(value: datetime) -> str:
@@ -75,7 +71,7 @@ class LogFilter:
         for name, value in (("text", self.text), ("segment_id", self.segment_id),
                             ("language", self.language), ("console", self.console),
                             *(("kinds", kind) for kind in self.kinds)):
-            if value is not None and _has_control_character(value):
+            if value is not None and forbidden_character(value) is not None:
                 raise ValueError(f"{name} must not contain control characters: {value!r}")
 
 
@@ -203,8 +199,8 @@ def _where(log_filter: LogFilter, after: PageKey | None) -> tuple[list[str], lis
         clauses.append("(at_utc, id) > (?, ?)")
         params.extend(after)
     if log_filter.text:
-        clauses.append(f"({_HAYSTACK}) LIKE ? ESCAPE '{_LIKE_ESCAPE}'")
-        params.append(_like_pattern(log_filter.text))
+        clauses.append(f"({_TEXT_MATCH})")
+        params.extend([_like_pattern(log_filter.text)] * len(_SEARCHED))
     return clauses, params
 
 

@@ -186,3 +186,9 @@ def load_show(db: sqlite_utils.Database) -> Show | None:
             return _read_show(db)
     except (sqlite3.Error, ValueError, KeyError) as error:
         raise StoreError(f"{database_file(db)}: could not load the show: {error}") from error
+
+
+def show_timezone(db: sqlite_utils.Database) -> str | None:
+    """The show's time zone name as stored (unchecked), or None before any import."""
+    row = db.execute("SELECT timezone FROM show WHERE id = ?", [SHOW_ID]).fetchone()
+    return None if row is None else str(row[0])

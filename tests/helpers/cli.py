@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import os
@@ -11,6 +12,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from console.models.show import Show
@@ -113,3 +115,15 @@ def imported_demo(folder: Path) -> tuple[Path, Show]:
         database.conn.close()
     assert show is not None
     return db, show
+
+
+def run_in_process(module: ModuleType, *argv: str) -> int:
+    """``conference-console COMMAND ARGV...`` run here, through the parser that ``module``
+    (a console.commands module) registers; COMMAND is the one it adds."""
+    parser = argparse.ArgumentParser()
+    subparsers = parser.add_subparsers()
+    module.register(subparsers)
+    [command] = subparsers.choices
+    args = parser.parse_args([command, *argv])
+    code: int = args.handler(args)
+    return code

@@ -18,6 +18,7 @@ from console.services.show_import import ShowZoneNeeded, demo_show_path, read_sc
 from console.store.database import open_database
 from console.store.shows import load_show
 from tests.formats.support import PYCONUK, realdata
+from tests.helpers.cli import run_in_process
 from tests.unit.sample_show import sample_show
 
 SUMMARY = re.compile(
@@ -26,11 +27,7 @@ SUMMARY = re.compile(
 
 
 def run_import(*argv: str) -> int:
-    parser = argparse.ArgumentParser()
-    import_show.register(parser.add_subparsers())
-    args = parser.parse_args(["import", *argv])
-    code: int = args.handler(args)
-    return code
+    return run_in_process(import_show, *argv)
 
 
 def stored_show(db_path: Path) -> Show | None:
