@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 help:
 	@echo "make demo   set everything up and run the console on the demo show with a private OBS"
-	@echo "make demo-replay  fill the demo database with a simulated finished show day"
+	@echo "make demo-replay  fill the demo database with a simulated finished show day and review it"
 	@echo "make run    run the console against your own OBS (default ws://127.0.0.1:4455)"
 	@echo "make test   set everything up and run the whole test suite"
 	@echo "make bench  run the benchmarks (prints ratios; not a pass/fail test)"
@@ -50,7 +50,7 @@ demo: deps venv
 	$(BIN)/conference-console demo
 
 demo-replay: venv
-	$(BIN)/conference-console demo --replay
+	$(BIN)/conference-console demo --replay --open-review
 
 run: venv
 	$(BIN)/conference-console run

@@ -24,6 +24,7 @@ from console.services.log_review import LogReview
 from console.ui import tasks
 from console.ui.asrun_table_model import AsRunTableModel
 from console.ui.gui_loop import run_gui_app
+from console.ui.report_export import ReportExport
 from console.ui.review_timeline import ReviewTimeline
 from console.ui.review_window import ReviewWindow
 from console.ui.session_summary_model import SessionSummaryModel
@@ -55,6 +56,10 @@ class ReviewApp:
         self.timeline.segmentActivated.connect(self._window.filter_bar.show_segment)
         self.timeline.outageActivated.connect(self._show_outage)
         self._window.refresh_requested.connect(self._refresh_later)
+        self.reports = ReportExport(self._window)
+        self.reports.written.connect(lambda path: self._window.show_message(
+            f"Report written: {path}"))
+        self._window.report_requested.connect(self._report_later)
 
     @property
     def window(self) -> ReviewWindow:
@@ -94,6 +99,14 @@ class ReviewApp:
         log.info("review read", extra={"segments": len(review.segments),
                                        "sessions": len(review.sessions)})
 
+    def _report_later(self) -> None:
+        if self.review is None:
+            self._window.show_error("The report needs the show read first: wait for the "
+                                    "timeline to appear")
+            return
+        tasks.run_task(self.reports.export(self.review), description="Export the report",
+                       on_error=self._window.show_error)
+
     def _show_outage(self, language: str, start: object, end: object) -> None:
         if isinstance(start, datetime) and isinstance(end, datetime):
             self._window.filter_bar.show_span(language, start - OUTAGE_MARGIN,
@@ -104,6 +117,7 @@ class ReviewApp:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         await self.source.close()
+        self.reports.close()
         if shiboken6.isValid(self._window):
             self._window.deleteLater()
         log.info("review closed")

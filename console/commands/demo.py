@@ -62,6 +62,11 @@ def register(subparsers: Any) -> None:
         help="with --replay: add the simulated day even to a database with takes from a "
         "real run of the demo show",
     )
+    parser.add_argument(
+        "--open-review", action="store_true",
+        help="with --replay: then open the producer's review window on the demo database "
+        "(as run --role producer --db PATH does)",
+    )
     add_console_name_argument(parser)
     parser.set_defaults(handler=run, default_log_level="INFO")
 
@@ -73,9 +78,10 @@ REPLAY_OFFER = ("a simulated finished show day for the producer's review: "
 def run(args: argparse.Namespace) -> int:
     if args.replay:
         return replay(args)
-    if args.force:
-        print("error: --force goes with --replay", file=sys.stderr)
-        return 2
+    for flag, given in (("--force", args.force), ("--open-review", args.open_review)):
+        if given:
+            print(f"error: {flag} goes with --replay", file=sys.stderr)
+            return 2
     print(REPLAY_OFFER)
     display = VirtualDisplay() if needs_virtual_display() else None
     obs_home = Path(tempfile.mkdtemp(prefix="console-demo-obs-"))
@@ -111,10 +117,15 @@ def replay(args: argparse.Namespace) -> int:
     print(summary.describe())
     db = shlex.quote(str(args.db))
     print("read it with:")
-    for command in (f"export-log --db {db}", f"report --db {db} --out day-one.pdf",
-                    f"chapters --db {db}"):
+    for command in (f"run --role producer --db {db}", f"export-log --db {db}",
+                    f"report --db {db} --out day-one.pdf", f"chapters --db {db}"):
         print(f"  conference-console {command}")
-    return 0
+    if not args.open_review:
+        return 0
+    sys.stdout.flush()
+    from console.review_app import ReviewOptions, run_review  # noqa: PLC0415  (Qt: GUI only)
+
+    return run_review(ReviewOptions(db_path=args.db))
 
 
 def _start_second_obs(main: PrivateObs, display: VirtualDisplay | None,

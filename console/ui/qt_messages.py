@@ -26,7 +26,8 @@ _LEVELS = {
 
 
 def _handle(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
-    level = logging.DEBUG if message.startswith(HARMLESS) and _harmless(message) else _LEVELS.get(kind, logging.INFO)
+    harmless = message.startswith(HARMLESS) and _harmless(message)
+    level = logging.DEBUG if harmless else _LEVELS.get(kind, logging.INFO)
     log.log(level, message, extra={"qt_category": context.category})
 
 

@@ -70,13 +70,28 @@ def test_the_review_refuses_a_file_that_is_no_show_database(tmp_path: Path) -> N
     missing = run_console(["run", "--role", "producer", "--db", str(tmp_path / "none.db")],
                           console_environment(tmp_path))
     assert missing.returncode == 2
-    assert "--db" in missing.stderr and "none.db" in missing.stderr
+    assert "--db" in missing.stderr
+    assert "none.db" in missing.stderr
     notes = tmp_path / "notes.db"
     notes.write_text("shopping list\n", encoding="utf-8")
     wrong = run_console(["run", "--role", "producer", "--db", str(notes)],
                         console_environment(tmp_path))
     assert wrong.returncode == 2
-    assert "notes.db" in wrong.stderr and "not a console database" in wrong.stderr
+    assert "notes.db" in wrong.stderr
+    assert "not a console database" in wrong.stderr
     assert notes.read_text(encoding="utf-8") == "shopping list\n"
 
 
+
+
+def test_the_demo_replay_opens_its_simulated_day_in_the_review(tmp_path: Path) -> None:
+    db = tmp_path / "demo.sqlite"
+    review = ConsoleProcess(["demo", "--replay", "--open-review", "--db", str(db)],
+                            console_environment(tmp_path))
+    try:
+        read = review.wait_for_record(60, msg="review read")
+    finally:
+        code = review.stop()
+    assert code == 0, review.log_text()
+    assert read["segments"] > 20
+    assert read["sessions"] >= 4

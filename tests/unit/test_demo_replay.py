@@ -241,6 +241,7 @@ def test_the_command_says_how_to_read_it_and_refuses_with_exit_2(
     assert out[0].endswith("already holds the simulated day (21 takes by demo-replay): "
                            "nothing added")
     assert out[1:] == ["read it with:",
+                       f"  conference-console run --role producer --db {replayed_copy}",
                        f"  conference-console export-log --db {replayed_copy}",
                        f"  conference-console report --db {replayed_copy} --out day-one.pdf",
                        f"  conference-console chapters --db {replayed_copy}"]
@@ -251,6 +252,8 @@ def test_the_command_says_how_to_read_it_and_refuses_with_exit_2(
     assert "not the demo" in capsys.readouterr().err
     assert cli.main(["demo", "--force", "--db", str(other)]) == 2
     assert capsys.readouterr().err == "error: --force goes with --replay\n"
+    assert cli.main(["demo", "--open-review", "--db", str(other)]) == 2
+    assert capsys.readouterr().err == "error: --open-review goes with --replay\n"
 
 
 def test_its_chapters_open_before_the_show_and_name_every_take(
