@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import shiboken6
 from PySide6.QtGui import QGuiApplication
 
-from console.models.review import ShowReview
+from console.models.review import ReviewDay, ShowReview, review_days
 from console.services.log_review import LogReview
 from console.ui import tasks
 from console.ui.asrun_table_model import AsRunTableModel
@@ -56,6 +56,7 @@ class ReviewApp:
         self.timeline.segmentActivated.connect(self._window.filter_bar.show_segment)
         self.timeline.outageActivated.connect(self._show_outage)
         self._window.refresh_requested.connect(self._refresh_later)
+        self._window.day_chosen.connect(self._draw_day)
         self.reports = ReportExport(self._window)
         self.reports.written.connect(lambda path: self._window.show_message(
             f"Report written: {path}"))
@@ -74,14 +75,17 @@ class ReviewApp:
                        on_error=self._window.show_error)
 
     async def _open(self) -> None:
+        # The first page first: it is what the producer looks at while the rest is read.
         await self.source.open()
-        await self.refresh()
+        self._set_zone(_zone(await self.source.show_zone() or "UTC"))
+        self.log_model.set_filter(self._window.filter_bar.current_filter())
+        await self.refresh(reload_log=False)
 
     def _refresh_later(self) -> None:
         tasks.run_task(self.refresh(), description="Read the show database again",
                        on_error=self._window.show_error)
 
-    async def refresh(self) -> None:
+    async def refresh(self, reload_log: bool = True) -> None:
         """Read the review and the log's facets again (the stage may still be writing)."""
         review = await self.source.review()
         facets = await self.source.facets()
@@ -89,15 +93,24 @@ class ReviewApp:
         zone = _zone(review.timezone)
         self.sessions.set_sessions(review.sessions, zone)
         self.timeline.set_review(review)
+        days = review_days(review, zone)
+        self._window.set_days(days, _first_day_on_air(review, days))
         titles = {run.segment_id: run.title for run in review.segments}
         self._window.filter_bar.set_facets(facets, titles)
-        self._window.filter_bar.set_zone(zone)
-        self.log_model.set_zone(zone)
+        self._set_zone(zone)
         self._window.setWindowTitle(f"Review — {review.show_name} — "
                                     f"{self.options.db_path.name} (read-only)")
-        self.log_model.set_filter(self._window.filter_bar.current_filter())
+        if reload_log:
+            self.log_model.set_filter(self._window.filter_bar.current_filter())
         log.info("review read", extra={"segments": len(review.segments),
                                        "sessions": len(review.sessions)})
+
+    def _set_zone(self, zone: ZoneInfo) -> None:
+        self._window.filter_bar.set_zone(zone)
+        self.log_model.set_zone(zone)
+
+    def _draw_day(self, day: ReviewDay | None) -> None:
+        self.timeline.set_view(None if day is None else (day.start, day.end))
 
     def _report_later(self) -> None:
         if self.review is None:
@@ -121,6 +134,18 @@ class ReviewApp:
         if shiboken6.isValid(self._window):
             self._window.deleteLater()
         log.info("review closed")
+
+
+def _first_day_on_air(review: ShowReview, days: tuple[ReviewDay, ...]) -> ReviewDay | None:
+    """The first day that had a segment on air (the one a producer asks about), else the
+    first day."""
+    starts = [run.actual_start for run in review.segments if run.actual_start is not None]
+    if starts:
+        first = min(starts)
+        for day in days:
+            if day.start <= first <= day.end:
+                return day
+    return days[0] if days else None
 
 
 def _zone(name: str) -> ZoneInfo:

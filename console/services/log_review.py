@@ -31,6 +31,7 @@ from console.store.asrun_query import (
 )
 from console.store.database import StoreError
 from console.store.review import load_review
+from console.store.shows import show_timezone
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,10 @@ class LogReview:
                    limit: int = PAGE_ROWS) -> list[LogRow]:
         return await self._on_worker(lambda: read_page(self._connection(), log_filter,
                                                        after, limit))
+
+    async def show_zone(self) -> str | None:
+        """The show's time zone name, read alone: the first page shows in it at once."""
+        return await self._on_worker(lambda: show_timezone(self._connection()))
 
     async def facets(self) -> LogFacets:
         return await self._on_worker(lambda: log_facets(self._connection()))

@@ -92,7 +92,7 @@ class ReportExport(QObject):
         def work() -> None:
             try:
                 render_report(review, path, progress)
-            except BaseException as error:  # noqa: BLE001  (handed to the loop's side)
+            except BaseException as error:  # handed to the loop's side, raised there
                 loop.call_soon_threadsafe(_settle, done, error)
             else:
                 loop.call_soon_threadsafe(_settle, done, None)

@@ -8,12 +8,14 @@ the show, the log or OBS.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import tzinfo
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QFontMetrics, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -25,28 +27,49 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.ui.asrun_table_model import COL_DETAILS, AsRunTableModel
+from console.models.review import ReviewDay
+from console.ui.asrun_table_model import (
+    COL_ACTUAL,
+    COL_CONSOLE,
+    COL_DETAILS,
+    COL_DEVIATION,
+    COL_KIND,
+    COL_LANGUAGE,
+    COL_PLANNED,
+    COL_ROLE,
+    COL_SEGMENT,
+    COL_TIME,
+    AsRunTableModel,
+)
 from console.ui.log_filter_bar import LogFilterBar
 from console.ui.session_summary_model import SessionSummaryModel
 
 APP_TITLE = "Conference console — review"
 MINIMUM_SIZE = QSize(960, 600)
+# What each narrow column must fit (the widest value it shows); the rest share the room.
+COLUMN_SAMPLES = {COL_TIME: "2026-12-31 23:59:59", COL_KIND: "interpreter",
+                  COL_PLANNED: "23:59:59", COL_ACTUAL: "23:59:59", COL_DEVIATION: "Deviation",
+                  COL_LANGUAGE: "Language", COL_CONSOLE: "stage-console",
+                  COL_ROLE: "interpreter"}
+WHOLE_SHOW = "The whole show"
 
 
 class ReviewWindow(QMainWindow):
     """The review's window; the app fills it (:class:`console.review_app.ReviewApp`).
 
-    Children by objectName: ``reviewTabs`` (``timelineTab`` holding the timeline
+    Children by objectName: ``reviewTabs`` (``reviewTimeline``, the timeline
     widget given, ``sessionsTable``), ``logFilterBar``, ``logTable``, ``logStatus``,
     ``reviewMessage``.
 
     Signals:
         closing(): the window is closing.
+        day_chosen(object): the ReviewDay to draw, or None for the whole show.
         refresh_requested(): the producer asked to read the database again.
         report_requested(): the producer asked for the report (File › Export report).
     """
 
     closing = Signal()
+    day_chosen = Signal(object)
     refresh_requested = Signal()
     report_requested = Signal()
 
@@ -61,8 +84,14 @@ class ReviewWindow(QMainWindow):
         self.filter_bar.filter_changed.connect(log_model.set_filter)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("reviewTabs")
-        timeline.setObjectName("timelineTab")
         self.tabs.addTab(timeline, "Timeline")
+        self.day = QComboBox()
+        self.day.setObjectName("reviewDay")
+        self.day.setToolTip("The show day the timeline draws")
+        self.day.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.day.currentIndexChanged.connect(
+            lambda _index: self.day_chosen.emit(self.day.currentData()))
+        self.tabs.setCornerWidget(self.day, Qt.Corner.TopRightCorner)
         self.sessions_table = self._table("sessionsTable", sessions)
         self.sessions_table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
@@ -70,9 +99,7 @@ class ReviewWindow(QMainWindow):
             0, QHeaderView.ResizeMode.Stretch)
         self.tabs.addTab(self.sessions_table, "Sessions")
         self.log_table = self._table("logTable", log_model)
-        self.log_table.horizontalHeader().setStretchLastSection(True)
-        self.log_table.horizontalHeader().setSectionResizeMode(
-            COL_DETAILS, QHeaderView.ResizeMode.Stretch)
+        self._columns_sized = False
         self.log_status = QLabel("Opening…")
         self.log_status.setObjectName("logStatus")
         self.message = QLabel()
@@ -94,6 +121,33 @@ class ReviewWindow(QMainWindow):
         table.verticalHeader().hide()
         table.setWordWrap(False)
         return table
+
+    def _size_log_columns(self) -> None:
+        # The style sheet sets the table's font only once polished: measure with that one.
+        self.log_table.ensurePolished()
+        header = self.log_table.horizontalHeader()
+        metrics = QFontMetrics(self.log_table.font())
+        padding = metrics.horizontalAdvance("M")
+        for column, sample in COLUMN_SAMPLES.items():
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + padding)
+        # The segment's title and the details share what is left.
+        for column in (COL_SEGMENT, COL_DETAILS):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+
+    def set_days(self, days: Sequence[ReviewDay], chosen: ReviewDay | None) -> None:
+        """Offer each show day (and the whole show) to the timeline; choose ``chosen``."""
+        self.day.blockSignals(True)
+        try:
+            self.day.clear()
+            for day in days:
+                self.day.addItem(day.day.strftime("%a %d %b %Y"), day)
+            if len(days) > 1:
+                self.day.addItem(WHOLE_SHOW, None)
+            self.day.setCurrentIndex(max(0, self.day.findData(chosen)))
+        finally:
+            self.day.blockSignals(False)
+        self.day.setVisible(bool(days))
+        self.day_chosen.emit(self.day.currentData())
 
     def _central(self) -> QWidget:
         log_pane = QWidget()
@@ -151,6 +205,12 @@ class ReviewWindow(QMainWindow):
 
     def show_error(self, text: str, *, topic: str | None = None) -> None:
         self.show_message(text, error=True)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        if not self._columns_sized:
+            self._size_log_columns()
+            self._columns_sized = True
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         # Nothing repaints a closing window: a late page or figure would otherwise ask to
