@@ -241,12 +241,27 @@ def _write_rows(folder: Path) -> list[str]:
                  f"under {TARGETS_MS['write'] / 1000:.0f} s")]
 
 
+def _window_rows(path: Path) -> list[str]:
+    from bench.review_window_bench import window_timings  # noqa: PLC0415  (Qt only here)
+
+    first_ms, filtered_ms = window_timings(path)
+    prefix = f"review window on {ROWS:,} rows"
+    return [
+        _row(f"{prefix}: opened to the first page shown (baseline: bare sqlite3 first page)",
+             median_ms(lambda: _bare_page(path)), first_ms,
+             f"under {TARGETS_MS['first page']:.0f} ms"),
+        _row(f"{prefix}: a language filter to its first page shown (baseline: bare sqlite3, "
+             "same page)", median_ms(lambda: _bare_page(path, "WHERE language = ?", ("fr",))),
+             filtered_ms, f"under {TARGETS_MS['filtered page']:.0f} ms"),
+    ]
+
+
 def run_asrun_log_bench() -> list[str]:
     """Markdown rows: | what | baseline | console | ratio | target |."""
     with tempfile.TemporaryDirectory(prefix="asrun-bench-") as folder:
         log = Path(folder) / "million.db"
         build_log(log)
-        return [*_page_rows(log), *_write_rows(Path(folder))]
+        return [*_page_rows(log), *_window_rows(log), *_write_rows(Path(folder))]
 
 
 if __name__ == "__main__":
