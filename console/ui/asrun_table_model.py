@@ -15,7 +15,6 @@ from datetime import datetime, tzinfo
 from typing import Any, Protocol
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -26,6 +25,7 @@ from PySide6.QtCore import (
 from console.store.asrun_query import LogFilter, LogRow, PageKey, page_key
 from console.ui import rundown_format as fmt
 from console.ui import tasks
+from console.ui.flat_table_model import FlatTableModel
 from console.ui.theme import colour
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def when_text(value: datetime | None, zone: tzinfo) -> str:
     return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
 
 
-class AsRunTableModel(QAbstractTableModel):
+class AsRunTableModel(FlatTableModel):
     """The rows of one filter, oldest first, fetched a page at a time.
 
     Signals:
@@ -77,6 +77,7 @@ class AsRunTableModel(QAbstractTableModel):
         failed(str): a page could not be read; the message says why.
     """
 
+    HEADERS = HEADERS
     rows_loaded = Signal(int)
     loading_changed = Signal(bool)
     failed = Signal(str)
@@ -124,17 +125,8 @@ class AsRunTableModel(QAbstractTableModel):
 
     # Qt's model interface
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
+    def row_total(self) -> int:
+        return len(self._rows)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
         return not parent.isValid() and not self._exhausted and self._in_flight is None

@@ -6,10 +6,11 @@ from collections.abc import Mapping, Sequence
 from datetime import tzinfo
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from console.models.review import SessionSummary
 from console.ui import rundown_format as fmt
+from console.ui.flat_table_model import FlatTableModel
 from console.ui.theme import colour
 
 Index = QModelIndex | QPersistentModelIndex
@@ -30,7 +31,9 @@ def outage_text(outage_s: Mapping[str, float]) -> str:
     return " · ".join(f"{lang} {fmt.duration_text(s)}" for s, lang in lost)
 
 
-class SessionSummaryModel(QAbstractTableModel):
+class SessionSummaryModel(FlatTableModel):
+    HEADERS = HEADERS
+
     def __init__(self, zone: tzinfo, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._zone = zone
@@ -41,17 +44,8 @@ class SessionSummaryModel(QAbstractTableModel):
         self._sessions, self._zone = tuple(sessions), zone
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._sessions)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
+    def row_total(self) -> int:
+        return len(self._sessions)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
