@@ -9,19 +9,21 @@ from pathlib import Path
 
 import pytest
 
+from console import cli
 from console.models.asrun import AsRunEntry, AsRunKind
 from console.store.asrun import insert_entry
 from console.store.database import open_database, write_transaction
-from tests.helpers.cli import ConsoleProcess, console_environment, imported_demo, run_console
+from tests.helpers.cli import ConsoleProcess, console_environment, imported_demo
 
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture
-def reviewed_show(tmp_path: Path) -> Path:
-    db_path, show = imported_demo(tmp_path)
+@pytest.fixture(scope="module")
+def reviewed_show(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Read only by every test here (the first checks that it stays so)."""
+    db_path, show = imported_demo(tmp_path_factory.mktemp("reviewed"))
     segments = [s for day in show.stages[0].days for ses in day.sessions for s in ses.segments]
     db = open_database(db_path)
     with write_transaction(db):
@@ -59,26 +61,25 @@ def test_the_review_reads_a_show_and_leaves_the_file_as_it_was(
     (["--control-port", "8123"], "--control-port"),
 ])
 def test_the_review_refuses_what_belongs_to_other_roles(
-        tmp_path: Path, reviewed_show: Path, args: list[str], named: str) -> None:
-    done = run_console(["run", "--role", "producer", "--db", str(reviewed_show), *args],
-                       console_environment(tmp_path))
-    assert done.returncode == 2
-    assert named in done.stderr
+        reviewed_show: Path, args: list[str], named: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # In process: the refusal comes before any window (the entry point is run above).
+    assert cli.main(["run", "--role", "producer", "--db", str(reviewed_show), *args]) == 2
+    assert named in capsys.readouterr().err
 
 
-def test_the_review_refuses_a_file_that_is_no_show_database(tmp_path: Path) -> None:
-    missing = run_console(["run", "--role", "producer", "--db", str(tmp_path / "none.db")],
-                          console_environment(tmp_path))
-    assert missing.returncode == 2
-    assert "--db" in missing.stderr
-    assert "none.db" in missing.stderr
+def test_the_review_refuses_a_file_that_is_no_show_database(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["run", "--role", "producer", "--db", str(tmp_path / "none.db")]) == 2
+    missing = capsys.readouterr().err
+    assert "--db" in missing
+    assert "none.db" in missing
     notes = tmp_path / "notes.db"
     notes.write_text("shopping list\n", encoding="utf-8")
-    wrong = run_console(["run", "--role", "producer", "--db", str(notes)],
-                        console_environment(tmp_path))
-    assert wrong.returncode == 2
-    assert "notes.db" in wrong.stderr
-    assert "not a console database" in wrong.stderr
+    assert cli.main(["run", "--role", "producer", "--db", str(notes)]) == 2
+    wrong = capsys.readouterr().err
+    assert "notes.db" in wrong
+    assert "not a console database" in wrong
     assert notes.read_text(encoding="utf-8") == "shopping list\n"
 
 
