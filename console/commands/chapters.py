@@ -25,7 +25,8 @@ from console.models import chapters as model
 from console.models.asrun import AsRunEntry, AsRunKind
 from console.models.show import Show
 from console.store.asrun import last_entry_at, read_asrun
-from console.store.database import StoreError, open_database
+from console.store.database import StoreError
+from console.store.read_only import open_read_only
 from console.store.shows import load_show
 
 EXIT_OK = 0
@@ -84,7 +85,7 @@ def read_log(db_path: Path) -> Log:
     if not db_path.is_file():
         raise BadInput(f"{db_path}: no such database; pass the show's database with --db")
     try:
-        database = open_database(db_path)
+        database = open_read_only(db_path)
         try:
             return Log(load_show(database), read_asrun(database, kinds=_READ),
                        last_entry_at(database))

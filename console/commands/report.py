@@ -10,7 +10,8 @@ from typing import Any
 from console.commands.common import add_db_argument
 from console.formats.review_report import report_format
 from console.models.review import ShowReview
-from console.store.database import StoreError, open_database
+from console.store.database import StoreError
+from console.store.read_only import open_read_only
 from console.store.review import load_review
 
 EXIT_OK = 0
@@ -51,7 +52,7 @@ def _checked_out(path: Path) -> str | None:
 def _read_review(db_path: Path) -> ShowReview:
     if not db_path.is_file():
         raise StoreError(f"{db_path}: no such database (give it with --db PATH)")
-    db = open_database(db_path)
+    db = open_read_only(db_path)
     try:
         return load_review(db)
     finally:

@@ -29,12 +29,24 @@ def show_db(tmp_path: Path) -> Path:
     return path
 
 
+def with_checkpoint(path: Path) -> None:
+    """Every committed row in the main file, so its bytes are the whole database."""
+    db = open_database(path)
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()
+
+
 @pytest.mark.parametrize("name", ["report.pdf", "Report.HTML"])
 def test_a_report_is_written_in_the_format_of_its_suffix(
         tmp_path: Path, env: dict[str, str], show_db: Path, name: str) -> None:
     out = tmp_path / name
+    with_checkpoint(show_db)
+    before = show_db.read_bytes()
     result = run_console(["report", "--out", str(out), "--db", str(show_db)], env)
     assert result.returncode == 0, result.stderr
+    assert show_db.read_bytes() == before  # the report only reads
     assert result.stdout.strip() == f"{out}: report written"
     if name.endswith(".pdf"):
         assert out.read_bytes().startswith(b"%PDF-")
