@@ -52,12 +52,25 @@ class JsonFormatter(logging.Formatter):
         return scrub(json.dumps(entry, ensure_ascii=False, default=str))
 
 
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to ``sys.stderr`` as it is at each record, not as it was when configured: a
+    caller that swaps stderr (a test's capture, an embedding app) never leaves the log
+    writing to a closed stream."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass  # always the current stderr
+
+
 def configure(level: str = "INFO", stream: TextIO | None = None) -> None:
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_console_handler", False):
-            root.removeHandler(handler)
-    handler = logging.StreamHandler(stream or sys.stderr)
+    reset()
+    handler: logging.Handler = (logging.StreamHandler(stream) if stream is not None
+                                else _CurrentStderr())
     handler.setFormatter(JsonFormatter())  # it scrubs secrets from each finished line
     handler._console_handler = True  # type: ignore[attr-defined]
     root.addHandler(handler)

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from console import logs
+
 THREAD_GRACE_S = 5.0
 
 
@@ -33,9 +35,14 @@ def fail_on_warning_logs(request: pytest.FixtureRequest) -> Iterator[None]:
     ``@pytest.mark.expected_log("logger.prefix", ...)``."""
     collector = _RecordCollector()
     root = logging.getLogger()
+    level = root.level
     root.addHandler(collector)
     yield
     root.removeHandler(collector)
+    # A command run in process (cli.main) configures the log for the whole process: put
+    # it back, so no test sees the level or the handler another one left.
+    logs.reset()
+    root.setLevel(level)
     allowed = _expected_prefixes(request)
     unexpected = [r for r in collector.records if not r.name.startswith(allowed) or not allowed]
     if unexpected:
