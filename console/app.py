@@ -196,11 +196,12 @@ class ConsoleApp:
         self.readiness = ReadinessMonitor(self.background_gateway, self.runner)
         self.countdown = PresenterCountdown(self.background_gateway, self.clock,
                                             runs_the_show=lambda: self.role.held)
+        self.notes = OperatorNotes(self.asrun, self.runner)
         self.control: ControlServer | None = None
         if options.control_port is not None:
             token, generated = control_token(os.environ)
             self.control = ControlServer(self.handoff, token, options.control_port,
-                                         channels=self.channels.rows)
+                                         notes=self.notes, channels=self.channels.rows)
             self._control_token_generated = (token, generated)
 
     def _build_controllers(self, options: AppOptions) -> None:
@@ -218,7 +219,6 @@ class ConsoleApp:
         self.imports = ImportController(window, self.editor, self.runner)
         self.passwords = PasswordController(window, MainObsLogin(self), self._endpoint.url)
         self.show_controls = ShowControls(window, self.runner, self.handoff, self.role)
-        self.notes = OperatorNotes(self.asrun, self.runner)
         self.note_bar = add_note_bar(window, self.notes)
         self.bands = StatusBands(window, self.runner, self.storage, self.role,
                                  self.show_controls.claim_role)

@@ -3,10 +3,16 @@
 Every service that records something (the show runner, the take, the OBS
 recorder, imports) holds an :class:`AsRunLog`, so each entry is signed the same
 way and stamped by the same clock, and only known kinds can be written.
+
+``record`` only queues; an action that tells someone it is done (a take, a note,
+the control API's 200) first awaits :meth:`AsRunLog.committed`, so what the
+console acknowledged is on disk and survives the console being killed.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +20,9 @@ from typing import Any
 from console.models.asrun import AsRunEntry, AsRunKind, ConsoleRole
 from console.models.show import Segment
 from console.store.asrun import AsRunWriter
+from console.store.database import StoreError
+
+log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
@@ -55,3 +64,17 @@ class AsRunLog:
         )
         self._writer.append(entry)
         return entry
+
+    async def committed(self) -> bool:
+        """Wait, without blocking the loop, until every entry recorded so far is committed.
+
+        False when the writer cannot commit them (a full disk): it keeps them and
+        retries, and has already said so (the storage band); what happened on air
+        still stands, so the caller goes on rather than failing the action.
+        """
+        try:
+            await asyncio.wrap_future(self._writer.when_committed())
+        except StoreError as error:
+            log.info("as-run rows not committed yet: %s", error)
+            return False
+        return True

@@ -1,6 +1,6 @@
 """The Control API: a small HTTP server on 127.0.0.1 for Stream Deck / Companion and scripts.
 
-Standard-library asyncio streams rather than a web framework: eleven fixed routes,
+Standard-library asyncio streams rather than a web framework: twelve fixed routes,
 JSON in and out, one request per connection (``Connection: close``), so the server
 is short and carries no extra dependency. Every request needs
 ``Authorization: Bearer <token>``; without it nothing happens (401). The token is
@@ -12,13 +12,16 @@ never logged (it is registered with the log scrubber as well).
     POST /api/add-time  {"seconds": N}    -> actions.add_time(N)
     POST /api/message   {"text": "..."}   -> actions.message(text)
     POST /api/rehearsal {"on": true}      -> actions.set_rehearsal(True)
+    POST /api/note      {"note": "..."}   -> notes.note(text), a line in the as-run log
     POST /api/ready     {"ready": true}   -> booth.set_ready(True)
     POST /api/handover  [{"accept": b}]   -> booth.handover_action(None or b)
     POST /api/cough     {"on": true}      -> booth.cough(True)
 
 The last three are an interpreter booth's (``booth``); a console that is not a
-booth refuses them (409). ``channels`` (every interpretation channel, see
-``services/channel_board.py``) is added to the state when a source is given.
+booth refuses them (409), and a console given no ``notes`` refuses a note (409).
+An action is answered once the as-run rows it wrote are committed. ``channels``
+(every interpretation channel, see ``services/channel_board.py``) is added to the
+state when a source is given.
 
 An action's answer (a dict) comes back as ``{"ok": true, ...}``, unless it says the
 request was ignored (``{"ignored": why}``): 409. What an action raises is sorted by
@@ -81,6 +84,10 @@ class ControlActions(Protocol):
     async def set_rehearsal(self, enabled: bool) -> dict[str, Any]: ...
 
 
+class NoteActions(Protocol):
+    async def note(self, text: object) -> dict[str, Any]: ...
+
+
 class BoothActions(Protocol):
     async def set_ready(self, ready: bool) -> dict[str, Any]: ...
     async def handover_action(self, accept: bool | None) -> dict[str, Any]: ...
@@ -89,6 +96,7 @@ class BoothActions(Protocol):
 
 NOT_A_BOOTH = "this console is not a booth: ready, handover and cough are an interpreter " \
     "booth console's (conference-console run --role interpreter)"
+NO_NOTES = "this console keeps no as-run log: add the note on the stage console"
 
 
 class HttpError(Exception):
@@ -122,6 +130,7 @@ class ControlServer:
 
     def __init__(self, actions: ControlActions, token: str, port: int,
                  host: str = LOOPBACK, *, booth: BoothActions | None = None,
+                 notes: NoteActions | None = None,
                  channels: Callable[[], list[dict[str, Any]]] | None = None) -> None:
         if host != LOOPBACK:
             raise ValueError(f"the Control API listens on {LOOPBACK} only, not {host!r}")
@@ -129,7 +138,7 @@ class ControlServer:
             raise ValueError("the Control API needs a token")
         logs.register_secret(token)
         self._actions, self._token, self._port, self._host = actions, token.encode(), port, host
-        self._booth, self._channels = booth, channels
+        self._booth, self._notes, self._channels = booth, notes, channels
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[Any]] = set()
         self._busy: set[asyncio.Task[Any]] = set()  # running an action: they get a grace
@@ -142,6 +151,7 @@ class ControlServer:
             "/api/add-time": ("POST", self._add_time),
             "/api/message": ("POST", self._message),
             "/api/rehearsal": ("POST", self._rehearsal),
+            "/api/note": ("POST", self._note),
             "/api/ready": ("POST", self._ready),
             "/api/handover": ("POST", self._handover),
             "/api/cough": ("POST", self._cough),
@@ -327,6 +337,12 @@ class ControlServer:
 
     async def _rehearsal(self, body: bytes) -> dict[str, Any]:
         return await self._actions.set_rehearsal(_json_flag(body, "on"))
+
+    async def _note(self, body: bytes) -> dict[str, Any]:
+        if self._notes is None:
+            raise OperatorError(NO_NOTES)
+        # Checked by the notes themselves (one line, not empty, no control characters).
+        return await self._notes.note(_json_field(body, "note", "one line of text"))
 
     async def _message(self, body: bytes) -> dict[str, Any]:
         # One line: the presenter screen shows it as a single line.

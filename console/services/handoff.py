@@ -140,6 +140,7 @@ class HandoffService:
         error = await self._show_lower_third(segment, scene)
         if error:
             answer["lower_third_error"] = error
+        await self._asrun.committed()  # the warnings' and the lower third's rows too
         return answer
 
     def _check_channels(self, segment: Segment, rehearsal: bool, override: bool) -> list[str]:
@@ -211,6 +212,7 @@ class HandoffService:
         text = check_text(text, "text", max_length=MAX_MESSAGE)
         self.presenter_message = text
         self._asrun.record(AsRunKind.MESSAGE, text=text)
+        await self._asrun.committed()
         self.message_changed.emit(text)
         return {"message": text}
 

@@ -9,12 +9,15 @@ characters; a refusal is an :class:`InvalidValue` naming the field ``note``.
 
 Any console may write notes, also one that follows another: a note changes nothing
 on air. Thread-safe: the as-run writer queues each entry under its lock.
+
+The control API's note (:meth:`OperatorNotes.note`) is answered once the note is
+committed, so a script told "ok" has a note that survives the console being killed.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from console.models.asrun import AsRunEntry, AsRunKind
 from console.models.errors import InvalidValue
@@ -74,3 +77,11 @@ class OperatorNotes:
             AsRunKind.NOTE, segment=segment,
             segment_id=run.segment_id if run is not None else None, at=at, text=note,
             rehearsal=True if self._show.live.rehearsal else None)
+
+    async def note(self, text: object) -> dict[str, Any]:
+        """A note stamped now, for the control API: returns once it is committed (or the
+        writer has said it cannot commit, see ``AsRunLog.committed``)."""
+        entry = self.record_note(text)
+        await self._asrun.committed()
+        return {"note": entry.details["text"], "segment_id": entry.segment_id,
+                "at": entry.at_utc.isoformat()}

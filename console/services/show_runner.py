@@ -12,7 +12,9 @@ mid-segment resumes the same segment with the right elapsed time. When the disk
 refuses the save (full, read-only), the change still stands in memory, the
 failure is announced through ``storage_changed`` and the newest state is saved
 again every second until the disk takes it: what happened on air is never
-undone by the storage.
+undone by the storage. Its as-run row is committed before the change is shown
+or the action returns (``AsRunLog.committed``), so what the operator was told is
+done is in the log even if the console is killed the next instant.
 
 Signals (psygnal, on the event loop's thread):
     live_changed(LiveState): the stage's live state changed (here or, followed, elsewhere).
@@ -338,6 +340,9 @@ class ShowRunner:
             self._asrun.record(outcome.kind or kind, segment=outcome.segment,
                                planned=outcome.planned, actual=outcome.actual, at=outcome.at,
                                **outcome.details)
+            # Shown (and answered) only once its row is on disk: a console killed
+            # after the operator saw "done" still has the row.
+            await self._asrun.committed()
             self.live_changed.emit(outcome.state)
             return outcome.state
 

@@ -4,6 +4,11 @@
 SQLite; the writer thread commits whatever is queued (up to ``batch_size`` rows, of
 any tables) in one transaction, so a burst of events costs a few commits, not one
 per event. The as-run log, viewer samples and OBS stats all go through it.
+
+``when_committed`` is the acknowledgement: a future that resolves once every row
+appended before it was asked for is committed (on disk, as ``synchronous=FULL``
+makes a commit), so the loop can wait for it without blocking, and an action is
+reported done only when its rows would survive the console being killed.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -66,6 +72,7 @@ class BatchWriter:
         self._largest = 0
         self._error: BaseException | None = None
         self._stopped = False
+        self._waiters: list[tuple[int, Future[None]]] = []  # (rows appended then, its future)
         self._ready = threading.Event()
         # Not a daemon: the interpreter must wait for queued rows to be committed.
         self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=False)
@@ -115,6 +122,26 @@ class BatchWriter:
                 return False
             raise StoreError(f"{self._path}: the store writer has stopped")
 
+    def when_committed(self) -> Future[None]:
+        """A future that resolves once every row appended so far is committed.
+
+        It fails with StoreError when a commit fails meanwhile (the rows stay queued
+        and are retried, but nobody should be told they are safe) or the writer stops.
+        """
+        future: Future[None] = Future()
+        with self._lock:
+            target = self._appended
+            if self._committed >= target:
+                future.set_result(None)
+            elif self._stopped:
+                future.set_exception(StoreError(f"{self._path}: the store writer has stopped"))
+            elif self._error is not None:  # failing now: say so rather than wait for a retry
+                future.set_exception(StoreError(f"{self._path}: rows not committed: "
+                                                f"{self._error}"))
+            else:
+                self._waiters.append((target, future))
+        return future
+
     def close(self, timeout: float | None = None) -> None:
         """Commit everything queued, then stop and join the thread. Idempotent."""
         with self._lock:
@@ -159,6 +186,8 @@ class BatchWriter:
             with self._committed_cond:  # wake flush() waiters: nothing more will commit
                 self._stopped = True
                 self._committed_cond.notify_all()
+                waiting, self._waiters = self._waiters, []
+            _settle(waiting, StoreError(f"{self._path}: the store writer has stopped"))
 
     def _loop(self, db: sqlite_utils.Database) -> None:
         pending: list[Item] = []
@@ -224,6 +253,8 @@ class BatchWriter:
                 first = self._error is None or str(self._error) != str(error)
                 self._error = error
                 self._committed_cond.notify_all()
+                waiting, self._waiters = self._waiters, []
+            _settle(waiting, StoreError(f"{self._path}: rows not committed: {error}"))
             if first:  # once per kind of failure: the retries would flood the log
                 log.error("store writer could not commit %d rows (it keeps them and "
                           "retries): %s", len(rows), error)
@@ -236,6 +267,9 @@ class BatchWriter:
             self._batches += 1
             self._largest = max(self._largest, len(rows))
             self._committed_cond.notify_all()
+            done = [waiter for waiter in self._waiters if waiter[0] <= self._committed]
+            self._waiters = [waiter for waiter in self._waiters if waiter[0] > self._committed]
+        _settle(done, None)
         if recovered:
             log.info("store writer committed again")
             self._report(None)
@@ -247,3 +281,15 @@ class BatchWriter:
                 self._on_status(error)
             except Exception:  # the writer thread must survive a listener's bug
                 log.exception("store writer status listener failed")
+
+
+def _settle(waiters: list[tuple[int, Future[None]]], error: BaseException | None) -> None:
+    """Resolve the waiters' futures (outside the lock: their callbacks run here)."""
+    for _target, future in waiters:
+        try:
+            if error is None:
+                future.set_result(None)
+            else:
+                future.set_exception(error)
+        except InvalidStateError:
+            pass  # its waiter gave up (cancelled): nobody to tell

@@ -942,3 +942,43 @@ def test_a_generated_token(environ: dict[str, str]) -> None:
     assert len(token) >= 32
     assert token != control_token(environ)[0]
     assert logs.scrub(token) == logs.REDACTED
+
+
+class RecordingNotes:
+    def __init__(self) -> None:
+        self.notes: list[object] = []
+
+    async def note(self, text: object) -> dict[str, Any]:
+        if text == "":
+            raise InvalidValue("note", "is empty")
+        self.notes.append(text)
+        return {"note": text}
+
+
+def test_a_note_goes_to_the_notes_and_a_refused_one_names_the_field(aio: LoopRunner) -> None:
+    notes = RecordingNotes()
+
+    async def main() -> None:
+        server = ControlServer(RecordingActions(), TOKEN, 0, notes=notes)
+        await server.start()
+        try:
+            reply = await call(server.port, "POST", "/api/note", {"note": "mic 2 crackles"})
+            assert (reply.status, reply.json) == (200, {"ok": True, "note": "mic 2 crackles"})
+            empty = await call(server.port, "POST", "/api/note", {"note": ""})
+            assert (empty.status, empty.json["field"]) == (400, "note")
+            missing = await call(server.port, "POST", "/api/note", {"text": "x"})
+            assert (missing.status, missing.json["field"]) == (400, "note")
+        finally:
+            await server.stop()
+
+    aio.run(main())
+    assert notes.notes == ["mic 2 crackles"]
+
+
+def test_a_console_without_notes_refuses_one(aio: LoopRunner) -> None:
+    async def scenario(server: ControlServer, actions: RecordingActions) -> None:
+        reply = await call(server.port, "POST", "/api/note", {"note": "hello"})
+        assert reply.status == 409
+        assert "stage console" in reply.json["error"]
+
+    assert run(aio, scenario).calls == []

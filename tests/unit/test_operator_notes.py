@@ -3,6 +3,7 @@ then, and every note of many written at once stored exactly once."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from console.services.asrun_log import AsRunLog
 from console.services.operator_notes import OperatorNotes
 from console.store.asrun import AsRunWriter
 from console.store.database import open_database
+from tests.helpers.loops import LoopRunner
 from tests.helpers.store import stored_entries
 from tests.unit.sample_show import OnAir, sample_show
 
@@ -138,3 +140,16 @@ def test_notes_written_at_once_from_many_threads_are_each_stored_once(notes: Not
 
     texts = [entry.details["text"] for entry in notes.stored()]
     assert sorted(texts) == sorted(f"note {t}-{i}" for t in range(threads) for i in range(each))
+
+
+def test_a_note_from_the_control_api_is_committed_when_it_is_answered(
+        aio: LoopRunner, notes: Notes) -> None:
+    answer = aio.run(notes.notes.note("  the stream stuttered  "))
+
+    database = open_database(notes.db_path)
+    try:  # read without flushing the writer: the answer promised it is on disk
+        stored = database.execute("SELECT details FROM asrun WHERE kind = 'note'").fetchall()
+    finally:
+        database.close()
+    assert answer["note"] == "the stream stuttered"
+    assert [json.loads(details)["text"] for (details,) in stored] == ["the stream stuttered"]

@@ -172,3 +172,38 @@ def test_failed_commits_are_reported_and_retried(
     assert len(statuses) == 2
     assert "injected" in str(statuses[0])
     assert statuses[1] is None
+
+
+def test_when_committed_resolves_once_the_rows_before_it_are_on_disk(
+    db_path: Path, db: sqlite_utils.Database,
+) -> None:
+    with AsRunWriter(db_path) as writer:
+        for index in range(50):
+            writer.append(entry(index))
+        acknowledged = writer.when_committed()
+        acknowledged.result(timeout=30)
+        # Read on another connection: what was acknowledged is committed, all of it.
+        assert db.execute("SELECT count(*) FROM asrun").fetchone()[0] == 50
+        assert writer.when_committed().done()  # nothing new: resolved at once
+
+
+@pytest.mark.expected_log("console.store.writer")
+def test_when_committed_fails_while_commits_fail_and_the_rows_stay_queued(
+    db_path: Path, db: sqlite_utils.Database,
+) -> None:
+    writer = AsRunWriter(db_path)
+    try:
+        db.execute("""CREATE TRIGGER inject_failure BEFORE INSERT ON asrun
+                      BEGIN SELECT RAISE(ABORT, 'injected'); END""")
+        writer.append(entry(1))
+        with pytest.raises(StoreError, match="not committed: injected"):
+            writer.when_committed().result(timeout=30)
+        writer.append(entry(2))
+        # Still failing: refused at once, not after the next retry.
+        with pytest.raises(StoreError, match="injected"):
+            writer.when_committed().result(timeout=0)
+        db.execute("DROP TRIGGER inject_failure")
+    finally:
+        writer.close()  # tries the kept rows once more before stopping
+    assert [e.details["i"] for e in read_asrun(db)] == [1, 2]
+
