@@ -78,6 +78,11 @@ class OperatorNotes:
             segment_id=run.segment_id if run is not None else None, at=at, text=note,
             rehearsal=True if self._show.live.rehearsal else None)
 
+    async def committed(self) -> bool:
+        """Returns once every note recorded so far is committed: True, or False when the
+        writer cannot commit them yet (see ``AsRunLog.committed``)."""
+        return await self._asrun.committed()
+
     async def note(self, text: object) -> dict[str, Any]:
         """A note stamped now, for the control API: returns once it is committed (or the
         writer has said it cannot commit, see ``AsRunLog.committed``)."""

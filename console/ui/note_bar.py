@@ -3,7 +3,8 @@
 Ctrl+N (or Show › Add a note…) opens a bar under the menus with a line edit and
 what was on air; Enter records the note, Escape closes the bar and forgets it. The
 note is stamped with the instant the bar opened (what it is about happened then)
-and names the segment on air at that instant (``OperatorNotes.record_note``).
+and names the segment on air at that instant (``OperatorNotes.record_note``); the
+status line says it was added once it is committed.
 
 A bar in the stage window rather than a dialog: the window's show keys keep
 working while a note is typed (PgDown still takes; Space types a space, as in any
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QVBoxLayou
 from console.models.errors import InvalidValue
 from console.services.operator_notes import OperatorNotes
 from console.store.database import StoreError
-from console.ui import shortcuts
+from console.ui import shortcuts, tasks
 from console.ui.eliding_label import ElidingLabel
 from console.ui.main_window import MainWindow
 from console.ui.theme import Tone, set_tone
@@ -86,8 +87,17 @@ class NoteBar(QFrame):
         except (InvalidValue, StoreError) as error:
             self._say(str(error))
             return
-        self._window.show_message(f"Note added to the as-run log: {entry.details['text']}")
         self._close()
+        tasks.run_task(self._confirm(str(entry.details["text"])), description="Add a note",
+                       on_error=self._window.show_error)
+
+    async def _confirm(self, text: str) -> None:
+        # "Added" once it is on disk: a console killed a moment later still has it.
+        if await self._notes.committed():
+            self._window.show_message(f"Note added to the as-run log: {text}")
+        else:
+            self._window.show_error(f"Note kept, not yet written (the storage band says why): "
+                                    f"{text}")
 
     def cancel(self) -> None:
         self._close()

@@ -25,6 +25,7 @@ from console.store.database import open_database
 from console.ui import shortcuts
 from console.ui.main_window import MainWindow
 from console.ui.note_bar import NoteBar, add_note_bar
+from tests.helpers.loops import LoopRunner
 from tests.helpers.store import stored_entries
 from tests.ui.support import FixedClock, show_active
 from tests.unit.sample_show import OnAir, sample_show
@@ -79,7 +80,8 @@ def test_ctrl_n_opens_the_bar_with_the_cursor_in_it_and_what_is_on_air(qtbot: An
 
 
 def test_enter_adds_the_note_stamped_when_the_bar_opened(qtbot: Any, desk: Desk,
-                                                         switcher: Any) -> None:
+                                                         switcher: Any,
+                                                         qloop: LoopRunner) -> None:
     show_active(qtbot, desk.window)
     qtbot.keyClick(desk.window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     opened = desk.clock.at
@@ -88,13 +90,15 @@ def test_enter_adds_the_note_stamped_when_the_bar_opened(qtbot: Any, desk: Desk,
     qtbot.keyClicks(desk.bar.edit, "Mic swap for the panel")
     qtbot.keyClick(desk.bar.edit, Qt.Key.Key_Return)
 
+    assert desk.bar.isHidden()
+    assert desk.bar.edit.text() == ""
+    # Said once it is on disk.
+    qloop.wait_until(lambda: "Mic swap for the panel" in desk.window.status_text(),
+                     what="the note confirmed")
     [note] = notes_in(desk)
     assert (note.at_utc, note.segment_id) == (opened, TALK.id)
     assert note.details["text"] == "Mic swap for the panel"
     assert switcher.calls == []  # the spaces were typed, not takes
-    assert desk.bar.isHidden()
-    assert desk.bar.edit.text() == ""
-    assert "Mic swap for the panel" in desk.window.status_text()
 
 
 def test_the_show_keys_still_take_while_a_note_is_typed(qtbot: Any, desk: Desk) -> None:
