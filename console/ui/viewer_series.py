@@ -115,7 +115,6 @@ class ViewerSeries:
 
     def __init__(self, capacity: int = CAPACITY) -> None:
         self.totals = ViewerTotals()
-        self._given: tuple[Sequence[Destination], Mapping[int, float] | None] = ((), None)
         self._capacity = capacity
         self._rings: dict[SeriesKey, RingSeries] = {}
         self.changed: set[SeriesKey] = set()
@@ -123,7 +122,6 @@ class ViewerSeries:
 
     def set_destinations(self, destinations: Sequence[Destination],
                          stale_after: Mapping[int, float] | None = None) -> None:
-        self._given = (tuple(destinations), stale_after)
         self.totals.set_destinations(destinations, stale_after)
         self._ensure_rings()
 
@@ -144,21 +142,11 @@ class ViewerSeries:
 
     def load(self, samples: Iterable[ViewerSample]) -> None:
         """Replace every series with what ``samples`` (in any order) make, in one go."""
-        self.totals = ViewerTotals(*self._given)
-        gathered: dict[SeriesKey, tuple[list[float], list[float]]] = {
-            key: ([], []) for key in self.keys}
-        ordered = sorted(samples, key=lambda sample: sample.at_utc)
-        for key, at, value, replaces in self.totals.add_all(ordered):
-            times, values = gathered[key]
-            if replaces and times:  # a fresh start's first point never replaces
-                times[-1], values[-1] = at, value
-            else:
-                times.append(at)
-                values.append(value)
+        arrays = self.totals.load(samples)
         for key, ring in self._rings.items():
             ring.clear()
-            if key in gathered:
-                ring.extend(*gathered[key])
+            if key in arrays:
+                ring.extend(*arrays[key])
             self.changed.add(key)
 
     # --- inside -------------------------------------------------------------------------

@@ -1,4 +1,7 @@
-"""``conference-console import``, ``show --json`` and ``export-show`` as a user runs them."""
+"""``conference-console import``, ``show --json`` and ``export-show`` as a user runs them.
+
+Each command runs once as a program (the first test, and the JSON export); the other
+runs go through the same entry point in this process."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.formats.support import DEMOCON, FRAB_38C3, PYCONUK, database_hash, realdata
-from tests.helpers.cli import console_environment, run_console
+from tests.helpers.cli import call_console, console_environment, run_console
 
 
 @pytest.fixture
@@ -51,11 +54,11 @@ def test_the_demo_starts_within_minutes_today_in_its_zone(
 ) -> None:
     db = str(tmp_path / "demo.sqlite")
     before = datetime.now(UTC)
-    result = run_console(["import", "--demo", "--db", db], env)
+    result = call_console(["import", "--demo", "--db", db], env)
     after = datetime.now(UTC)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith('imported "Bridges 2026": 1 stage, 2 days, 8 sessions, ')
-    outline = json.loads(run_console(["show", "--json", "--db", db], env).stdout)
+    outline = json.loads(call_console(["show", "--json", "--db", db], env).stdout)
     zone = ZoneInfo(outline["show"]["timezone"])
     days = outline["stages"][0]["days"]
     first = datetime.fromisoformat(days[0]["sessions"][0]["segments"][0]["start"])
@@ -70,13 +73,13 @@ def test_the_demo_starts_within_minutes_today_in_its_zone(
 
 def test_room_option_and_notes(tmp_path: Path, env: dict[str, str]) -> None:
     db = str(tmp_path / "show.sqlite")
-    result = run_console(["import", str(realdata(DEMOCON)), "--room", "Tan Room", "--db", db],
+    result = call_console(["import", str(realdata(DEMOCON)), "--room", "Tan Room", "--db", db],
                          env)
     assert result.returncode == 0, result.stderr
     assert "1 stage, 3 days" in result.stdout
     assert result.stderr.startswith("note: ")
     assert "--timezone" in result.stderr
-    outline = json.loads(run_console(["show", "--json", "--db", db], env).stdout)
+    outline = json.loads(call_console(["show", "--json", "--db", db], env).stdout)
     assert [s["name"] for s in outline["stages"]] == ["Tan Room"]
 
 
@@ -84,19 +87,19 @@ def test_timezone_is_asked_for_and_a_bad_file_changes_nothing(
     tmp_path: Path, env: dict[str, str],
 ) -> None:
     db = tmp_path / "show.sqlite"
-    assert run_console(["import", str(realdata(DEMOCON)), "--db", str(db)], env).returncode == 0
+    assert call_console(["import", str(realdata(DEMOCON)), "--db", str(db)], env).returncode == 0
     before = database_hash(db)
-    asked = run_console(["import", str(realdata(PYCONUK)), "--db", str(db)], env)
+    asked = call_console(["import", str(realdata(PYCONUK)), "--db", str(db)], env)
     assert asked.returncode == 2
     assert asked.stdout == ""
     assert "pyconuk2015-schedule.ics" in asked.stderr
     assert "--timezone" in asked.stderr
-    unknown = run_console(["import", str(realdata(PYCONUK)), "--timezone", "Nowhere/Town",
+    unknown = call_console(["import", str(realdata(PYCONUK)), "--timezone", "Nowhere/Town",
                            "--db", str(db)], env)
     assert unknown.returncode == 2
     assert "unknown time zone 'Nowhere/Town'" in unknown.stderr
     assert database_hash(db) == before
-    ok = run_console(["import", str(realdata(PYCONUK)), "--format", "ical", "--timezone",
+    ok = call_console(["import", str(realdata(PYCONUK)), "--format", "ical", "--timezone",
                       "Europe/London", "--db", str(db)], env)
     assert ok.returncode == 0, ok.stderr
     assert "162 segments" in ok.stdout
@@ -105,20 +108,20 @@ def test_timezone_is_asked_for_and_a_bad_file_changes_nothing(
 @pytest.mark.parametrize("export_format", ["console-json", "csv", "ical"])
 def test_export_then_import(tmp_path: Path, env: dict[str, str], export_format: str) -> None:
     db, again = str(tmp_path / "show.sqlite"), str(tmp_path / "again.sqlite")
-    assert run_console(["import", str(realdata(FRAB_38C3)), "--db", db], env).returncode == 0
+    assert call_console(["import", str(realdata(FRAB_38C3)), "--db", db], env).returncode == 0
     exported = tmp_path / f"show.{export_format}"
-    result = run_console(["export-show", "--format", export_format, "--db", db,
+    result = call_console(["export-show", "--format", export_format, "--db", db,
                           "--output", str(exported)], env)
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
-    imported = run_console(["import", str(exported), "--format", export_format, "--db", again],
+    imported = call_console(["import", str(exported), "--format", export_format, "--db", again],
                            env)
     assert imported.returncode == 0, imported.stderr
-    first = json.loads(run_console(["show", "--json", "--db", db], env).stdout)
-    second = json.loads(run_console(["show", "--json", "--db", again], env).stdout)
+    first = json.loads(call_console(["show", "--json", "--db", db], env).stdout)
+    second = json.loads(call_console(["show", "--json", "--db", again], env).stdout)
     if export_format == "console-json":
         assert second == first
-        stdout = run_console(["export-show", "--db", again], env)
+        stdout = run_console(["export-show", "--db", again], env)  # the program itself
         assert stdout.stdout == exported.read_text(encoding="utf-8")
     else:
         assert {k: datetime.fromisoformat(v) for k, v in _starts(second).items()} == \
@@ -127,7 +130,7 @@ def test_export_then_import(tmp_path: Path, env: dict[str, str], export_format: 
 
 def _stored(env: dict[str, str], db: str) -> dict[str, Any]:
     """The show in ``db`` as the console's own JSON, which keeps everything."""
-    exported = run_console(["export-show", "--db", db], env)
+    exported = call_console(["export-show", "--db", db], env)
     assert exported.returncode == 0, exported.stderr
     show: dict[str, Any] = json.loads(exported.stdout)
     return show
@@ -148,11 +151,11 @@ def _rundown(show: dict[str, Any]) -> list[tuple[str, datetime, float, list[dict
 def _export_and_import_again(tmp_path: Path, env: dict[str, str], db: str,
                              export_format: str) -> str:
     exported = tmp_path / f"export.{export_format}"
-    written = run_console(["export-show", "--format", export_format, "--db", db, "--output",
+    written = call_console(["export-show", "--format", export_format, "--db", db, "--output",
                            str(exported)], env)
     assert written.returncode == 0, written.stderr
     again = str(tmp_path / f"again-{export_format}.sqlite")
-    imported = run_console(["import", str(exported), "--db", again], env)
+    imported = call_console(["import", str(exported), "--db", again], env)
     assert imported.returncode == 0, imported.stderr
     return again
 
@@ -161,7 +164,7 @@ def test_the_demo_exported_as_csv_imports_back_with_its_speakers(
     tmp_path: Path, env: dict[str, str],
 ) -> None:
     db = str(tmp_path / "show.sqlite")
-    assert run_console(["import", "--demo", "--db", db], env).returncode == 0
+    assert call_console(["import", "--demo", "--db", db], env).returncode == 0
     first = _stored(env, db)
     second = _stored(env, _export_and_import_again(tmp_path, env, db, "csv"))
     assert second["name"] == first["name"] == "Bridges 2026"
@@ -206,7 +209,7 @@ def _import_tricky_show(tmp_path: Path, env: dict[str, str]) -> str:
     source = tmp_path / "tricky.json"
     source.write_text(json.dumps(_tricky_show(), ensure_ascii=False), encoding="utf-8")
     db = str(tmp_path / "show.sqlite")
-    imported = run_console(["import", str(source), "--db", db], env)
+    imported = call_console(["import", str(source), "--db", db], env)
     assert imported.returncode == 0, imported.stderr
     return db
 
@@ -240,7 +243,7 @@ def test_the_demo_exported_as_ical_imports_back_with_its_sessions(
     tmp_path: Path, env: dict[str, str],
 ) -> None:
     db = str(tmp_path / "show.sqlite")
-    assert run_console(["import", "--demo", "--db", db], env).returncode == 0
+    assert call_console(["import", "--demo", "--db", db], env).returncode == 0
     first = _stored(env, db)
     second = _stored(env, _export_and_import_again(tmp_path, env, db, "ical"))
     assert second["name"] == first["name"] == "Bridges 2026"
@@ -262,7 +265,7 @@ def test_ical_keeps_sessions_and_speakers_with_commas_and_semicolons(
 
 
 def test_show_without_a_database(tmp_path: Path, env: dict[str, str]) -> None:
-    result = run_console(["show", "--json", "--db", str(tmp_path / "none.sqlite")], env)
+    result = call_console(["show", "--json", "--db", str(tmp_path / "none.sqlite")], env)
     assert result.returncode == 2
     assert "import a show first" in result.stderr
     assert not (tmp_path / "none.sqlite").exists()
@@ -293,12 +296,12 @@ def test_a_hostile_file_is_one_error_line_with_exit_2_and_changes_nothing(
     tmp_path: Path, env: dict[str, str], name: str, content: bytes, message: str,
 ) -> None:
     db = tmp_path / "show.sqlite"
-    assert run_console(["import", "--demo", "--db", str(db)], env).returncode == 0
+    assert call_console(["import", "--demo", "--db", str(db)], env).returncode == 0
     before = database_hash(db)
     hostile = tmp_path / name
     hostile.write_bytes(content)
     zone = [] if name.endswith(".json") else ["--timezone", "Europe/Paris"]
-    result = run_console(["import", str(hostile), *zone, "--db", str(db)], env)
+    result = call_console(["import", str(hostile), *zone, "--db", str(db)], env)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == f"error: {hostile}: {message}\n"
     assert database_hash(db) == before
@@ -315,21 +318,21 @@ def test_csv_export_neutralises_formulas_and_imports_back(
         "-1 minute,2026-05-01T09:30+02:00,30,-Bob,\n",
         encoding="utf-8")
     db, again = str(tmp_path / "show.sqlite"), str(tmp_path / "again.sqlite")
-    imported = run_console(["import", str(source), "--timezone", "Europe/Berlin", "--db", db],
+    imported = call_console(["import", str(source), "--timezone", "Europe/Berlin", "--db", db],
                            env)
     assert imported.returncode == 0, imported.stderr
     exported = tmp_path / "export.csv"
-    assert run_console(["export-show", "--format", "csv", "--db", db, "--output",
+    assert call_console(["export-show", "--format", "csv", "--db", db, "--output",
                         str(exported)], env).returncode == 0
     text = exported.read_text(encoding="utf-8")
     assert "'=HYPERLINK" in text
     assert "'-1 minute" in text
     assert "'@home; +Ann" in text
     assert "'=Bridges" in text
-    reimported = run_console(["import", str(exported), "--db", again], env)
+    reimported = call_console(["import", str(exported), "--db", again], env)
     assert reimported.returncode == 0, reimported.stderr
-    first = json.loads(run_console(["show", "--json", "--db", db], env).stdout)
-    second = json.loads(run_console(["show", "--json", "--db", again], env).stdout)
+    first = json.loads(call_console(["show", "--json", "--db", db], env).stdout)
+    second = json.loads(call_console(["show", "--json", "--db", again], env).stdout)
     assert first["show"]["name"] == second["show"]["name"] == "=Bridges"
     titles = [(seg["title"], seg["speakers"]) for stage in second["stages"]
               for day in stage["days"] for session in day["sessions"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -14,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from unittest import mock
 
 from console.models.show import Show
 from console.store.database import open_database
@@ -45,6 +48,28 @@ def run_console(args: Sequence[str], env: Mapping[str, str], timeout_s: float = 
         subprocess.CompletedProcess[str]:
     return subprocess.run([*CONSOLE, *args], env=dict(env), capture_output=True, text=True,
                           timeout=timeout_s, stdin=subprocess.DEVNULL, check=False)
+
+
+def call_console(args: Sequence[str], env: Mapping[str, str]) -> \
+        subprocess.CompletedProcess[str]:
+    """What :func:`run_console` gives, from ``console.cli.main`` in this process, with
+    ``env`` as the whole environment: the same commands without a Python start-up each
+    (a second or more). Each command keeps a test that starts it as a program."""
+    from console import logs
+    from console.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    level = logging.getLogger().level
+    with mock.patch.dict(os.environ, env, clear=True), contextlib.redirect_stdout(out), \
+            contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:  # argparse refusing the arguments
+            code = exit_.code if isinstance(exit_.code, int) else 1
+        finally:
+            logs.reset()
+            logging.getLogger().setLevel(level)
+    return subprocess.CompletedProcess([*CONSOLE, *args], code, out.getvalue(), err.getvalue())
 
 
 class ConsoleProcess:

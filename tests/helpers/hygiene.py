@@ -54,6 +54,14 @@ def _alive_threads() -> set[threading.Thread]:
     return {thread for thread in threading.enumerate() if thread.is_alive()}
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What is alive once the tests are collected (modules, Qt's and pytest's own objects)
+    lives as long as the session: frozen, it is left out of the collection after each
+    test, which then looks at what the tests made, not at the whole heap again."""
+    gc.collect()
+    gc.freeze()
+
+
 @pytest.fixture(autouse=True)
 def collect_garbage_on_the_main_thread() -> Iterator[None]:
     """Qt objects a test left to the garbage collector die here, on the main thread, as
