@@ -121,7 +121,7 @@ class LogFilterBar(QWidget):
         since, until = self._window
         return replace(
             LogFilter(),
-            text=self.search.text().strip(),
+            text=searchable(self.search.text()),
             kinds=frozenset({self.kind.currentData()} - {ALL}),
             language=self.language.currentData() or None,
             console=self.console.currentData() or None,
@@ -140,3 +140,9 @@ class LogFilterBar(QWidget):
             self.time_window.hide()
         self.filter_changed.emit(self.current_filter())
 
+
+
+def searchable(typed: str) -> str:
+    """What was typed, without the control characters a paste can bring (a tab, a line
+    break): the log's filter refuses them, and no title holds one."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in typed).split())

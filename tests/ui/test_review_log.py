@@ -117,3 +117,10 @@ def test_the_filter_bar_lists_the_facets_and_narrows_to_a_timeline_span(
     with qtbot.waitSignal(bar.filter_changed, timeout=5_000) as searched:
         qtbot.keyClicks(bar.search, "Talk 1")
     assert searched.args[0].text == "Talk 1"
+
+
+def test_a_pasted_tab_or_line_break_searches_as_a_space(qtbot: QtBot) -> None:
+    bar = LogFilterBar(UTC)
+    qtbot.addWidget(bar)
+    bar.search.setText("Talk\t1\n")
+    assert bar.current_filter().text == "Talk 1"
