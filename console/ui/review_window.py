@@ -135,7 +135,9 @@ class ReviewWindow(QMainWindow):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
 
     def set_days(self, days: Sequence[ReviewDay], chosen: ReviewDay | None) -> None:
-        """Offer each show day (and the whole show) to the timeline; choose ``chosen``."""
+        """Offer each show day (and the whole show) to the timeline; choose ``chosen``,
+        unless the producer had chosen one that is still offered (a refresh keeps it)."""
+        before = self.day.currentText() if self.day.count() else None
         self.day.blockSignals(True)
         try:
             self.day.clear()
@@ -143,7 +145,8 @@ class ReviewWindow(QMainWindow):
                 self.day.addItem(day.day.strftime("%a %d %b %Y"), day)
             if len(days) > 1:
                 self.day.addItem(WHOLE_SHOW, None)
-            self.day.setCurrentIndex(max(0, self.day.findData(chosen)))
+            kept = self.day.findText(before) if before is not None else -1
+            self.day.setCurrentIndex(kept if kept >= 0 else max(0, self.day.findData(chosen)))
         finally:
             self.day.blockSignals(False)
         self.day.setVisible(bool(days))

@@ -109,3 +109,13 @@ def test_a_report_that_cannot_be_written_says_where_and_keeps_nothing_half_done(
     assert "no-such-folder" in review_app.window.message.text()
     assert not (tmp_path / "no-such-folder").exists()
 
+
+
+def test_a_refresh_keeps_the_day_the_producer_chose(review_app: ReviewApp,
+                                                    qloop: LoopRunner) -> None:
+    chooser = review_app.window.day
+    assert chooser.count() >= 3  # two days and the whole show
+    chooser.setCurrentIndex(chooser.count() - 1)
+    assert review_app.timeline.view() == (review_app.review.start, review_app.review.end)
+    qloop.run(review_app.refresh())
+    assert chooser.currentIndex() == chooser.count() - 1
