@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from console.store.asrun_query import LogFilter, LogRow, PageKey, page_key
+from console.store.asrun_query import UNREADABLE_TIME, LogFilter, LogRow, PageKey, page_key
 from console.ui import rundown_format as fmt
 from console.ui import tasks
 from console.ui.flat_table_model import FlatTableModel
@@ -65,6 +65,8 @@ def when_text(value: datetime | None, zone: tzinfo) -> str:
     """The date and the second, in the show's zone: a log spans days."""
     if value is None:
         return ""
+    if value == UNREADABLE_TIME:
+        return "(unreadable)"  # never shifted: year 1 has no room west of UTC
     return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -141,8 +143,12 @@ class AsRunTableModel(FlatTableModel):
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and row.problems:
+            return "Stored values that could not be read:\n" + "\n".join(row.problems)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == COL_DETAILS:
             return json.dumps(dict(row.details), ensure_ascii=False, indent=1, sort_keys=True)
+        if role == Qt.ItemDataRole.ForegroundRole and row.problems:
+            return colour("warning")
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == COL_DEVIATION:
             return _deviation_colour(row.deviation_s)
         return None

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from console.models.asrun import AsRunEntry, AsRunKind
@@ -15,7 +17,13 @@ from console.services.log_review import LogReview
 from console.store.asrun import insert_entry
 from console.store.asrun_query import LogFilter
 from console.store.database import open_database, write_transaction
-from console.ui.asrun_table_model import COL_DEVIATION, COL_KIND, COL_SEGMENT, AsRunTableModel
+from console.ui.asrun_table_model import (
+    COL_DEVIATION,
+    COL_KIND,
+    COL_SEGMENT,
+    COL_TIME,
+    AsRunTableModel,
+)
 from console.ui.log_filter_bar import LogFilterBar
 from tests.helpers.loops import LoopRunner
 
@@ -124,3 +132,23 @@ def test_a_pasted_tab_or_line_break_searches_as_a_space(qtbot: QtBot) -> None:
     qtbot.addWidget(bar)
     bar.search.setText("Talk\t1\n")
     assert bar.current_filter().text == "Talk 1"
+
+
+def test_a_row_with_unreadable_values_still_shows_and_says_what_was_wrong(
+        tmp_path: Path, qloop: LoopRunner) -> None:
+    path = tmp_path / "older.sqlite"
+    db = open_database(path)
+    db.execute("INSERT INTO asrun (at_utc, kind, console, role, details) "
+               "VALUES ('noon', 'take', 'stage-a', 'stage', '{}')")
+    db.conn.commit()
+    db.close()
+    source = LogReview(path)
+    qloop.run(source.open())
+    try:
+        model = AsRunTableModel(source, ZoneInfo("America/Los_Angeles"), page_rows=PAGE)
+        model.set_filter(LogFilter())
+        qloop.wait_until(lambda: model.rowCount() == 1, what="the row")
+        assert model.index(0, COL_TIME).data() == "(unreadable)"
+        assert "at_utc" in model.index(0, COL_KIND).data(Qt.ItemDataRole.ToolTipRole)
+    finally:
+        qloop.run(source.close())
