@@ -71,8 +71,8 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run, default_log_level="INFO")
 
 
-REPLAY_OFFER = ("a simulated finished show day for the producer's review: "
-                "conference-console demo --replay")
+REPLAY_OFFER = ("a simulated finished show day in the producer's review: make demo-replay "
+                "(or conference-console demo --replay --open-review)")
 
 
 def run(args: argparse.Namespace) -> int:
