@@ -14,9 +14,10 @@ from pythonosc.osc_message_builder import OscMessageBuilder
 from pythonosc.udp_client import SimpleUDPClient
 
 from console.obs.private_obs import PrivateObs, free_port
-from console.services.osc_feedback import ON_AIR
+from console.services.booth_desk import NOT_THE_STAGE
+from console.services.osc_feedback import COUGH, ERROR, ON_AIR, READY
 from tests.e2e.test_handoff_e2e import demo_segments, program_scene, take_rows
-from tests.helpers.control import provisioned_demo, start_console
+from tests.helpers.control import provisioned_demo, start_booth, start_console
 from tests.helpers.osc import BlockingListener
 
 pytestmark = pytest.mark.obs
@@ -65,3 +66,32 @@ def test_an_osc_take_from_a_udp_socket_takes_the_next_segment(
         listener.close()
         assert app.stop() == 0
     assert [row[0] for row in take_rows(db)] == [first.id]
+
+
+def test_a_booth_console_takes_its_own_actions_over_osc_and_refuses_the_stages(
+    tmp_path: Path, own_obs: PrivateObs
+) -> None:
+    listener = BlockingListener()
+    osc_port = free_port()
+    booth, _port = start_booth(tmp_path, own_obs, "fr", "booth-fr", "Amélie",
+                               "--osc-port", str(osc_port),
+                               "--osc-feedback", f"127.0.0.1:{listener.port}")
+    try:
+        booth.wait_for_record(30, msg="OSC listening")
+        listener.wait_for(lambda message: message == (READY, (0,)), 10, "not ready")
+        send(osc_port, "/console/take")
+        refused = booth.wait_for_record(10, osc_address="/console/take")
+        assert refused["reason"] == NOT_THE_STAGE
+        send(osc_port, "/console/ready", 1.0)  # a TouchOSC toggle
+        booth.wait_for_record(10, msg="booth fr ready")
+        listener.wait_for(lambda message: message == (READY, (1,)), 10, "ready")
+        # This OBS has no input for the booth: the cough's refusal comes back as feedback.
+        send(osc_port, "/console/cough", 1.0)
+        _address, reason = listener.wait_for(
+            lambda message: message[0] == ERROR and message[1][0] == "/console/cough", 10,
+            "the cough refused")[1]
+        assert "Booth fr" in reason
+        assert (COUGH, (1,)) not in listener.messages
+    finally:
+        listener.close()
+        assert booth.stop() == 0
