@@ -215,9 +215,8 @@ class OscFeedback:
             link.send(data)
 
     async def _open_closed(self) -> None:
-        for link in self._links:
-            if link.transport is None:
-                await self._open(link)
+        await asyncio.gather(*(self._open(link) for link in self._links
+                               if link.transport is None))
 
     @staticmethod
     async def _open(link: _Link) -> None:

@@ -55,10 +55,11 @@ class OscSurface:
         return {}
 
     async def start(self) -> None:
-        if self.feedback is not None:
-            await self.feedback.start()
+        # The server first: a feedback target's host name may take a while to resolve.
         if self.server is not None:
             await self.server.start()
+        if self.feedback is not None:
+            await self.feedback.start()
 
     async def stop(self) -> None:
         if self.server is not None:
