@@ -35,6 +35,7 @@ from pythonosc.dispatcher import Dispatcher
 from pythonosc.osc_message import OscMessage
 from pythonosc.osc_packet import OscPacket
 from pythonosc.osc_server import AsyncIOOSCUDPServer
+from pythonosc.parsing import osc_types
 
 from console.models.errors import InvalidValue, OperatorError
 from console.services.osc_commands import PREFIX, Action, OscCommand
@@ -47,10 +48,18 @@ ErrorSink = Callable[[str, str], None]
 
 LOOPBACK = "127.0.0.1"
 PATTERN_CHARACTERS = frozenset("*?[]{}")
+READ_TYPES = frozenset("ihfdsbrmtTFN[]")  # the argument types python-osc reads
 MAX_MESSAGES = 64  # in one bundle; a button box sends one message at a time
 MAX_REMEMBERED = 256  # senders and unknown addresses already logged; then said once more
 MAX_SHOWN_ADDRESS = 100
 _LIBRARY_FOLDER = os.path.dirname(pythonosc.__file__) + os.sep
+
+
+def type_tags(message: OscMessage) -> str:
+    """The message's argument types, as its type tag string names them."""
+    dgram = message.dgram
+    _address, index = osc_types.get_string(dgram, 0)
+    return osc_types.get_string(dgram, index)[0].removeprefix(",") if dgram[index:] else ""
 
 
 def is_loopback(host: str) -> bool:
@@ -230,6 +239,11 @@ class OscServer:
         if PATTERN_CHARACTERS.intersection(address):
             self._refuse(address, "address patterns are not accepted: send one address",
                          sender[0])
+            return
+        unread = set(type_tags(message)) - READ_TYPES
+        if unread:  # skipped by the library (said at WARNING, which a log level may hide)
+            self._refuse(address, f"arguments of type {''.join(sorted(unread))!r} are not "
+                         "read: send integers, floats, text or booleans", sender[0])
             return
         for handler in self._dispatcher.handlers_for_address(address):
             handler.invoke(sender, message)

@@ -182,6 +182,18 @@ def test_refusals_do_nothing_are_logged_at_info_and_told(
     assert {r.levelno for r in records} == {logging.INFO}
 
 
+def test_an_argument_the_library_skips_is_refused_whatever_the_log_level(
+        aio: LoopRunner, caplog: pytest.LogCaptureFixture) -> None:
+    """With the log above WARNING, the library's line about the skipped argument is
+    never made: the type tag itself is read."""
+    caplog.set_level(logging.ERROR)
+    console = Console()
+    deliver(aio, console, b"/console/take\x00\x00\x00,X\x00\x00")
+    assert console.calls == []
+    assert console.told == [("/console/take", "arguments of type 'X' are not read: send "
+                             "integers, floats, text or booleans")]
+
+
 def test_a_sender_outside_the_allow_list_is_dropped_and_logged_once(
         aio: LoopRunner, caplog: pytest.LogCaptureFixture) -> None:
     console = Console()
