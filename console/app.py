@@ -16,7 +16,7 @@ import logging
 import os
 import socket
 from collections.abc import Callable, Coroutine, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,9 @@ from console.services.control_token import control_token
 from console.services.handoff import HandoffService
 from console.services.lower_third_output import LowerThirdOutput
 from console.services.operator_notes import OperatorNotes
+from console.services.osc_commands import all_commands
+from console.services.osc_stage_feedback import StageFeedback
+from console.services.osc_surface import OscSettings, OscSurface
 from console.services.presenter_countdown import PresenterCountdown
 from console.services.readiness import ReadinessMonitor
 from console.services.rundown_editor import RundownEditor
@@ -95,6 +98,7 @@ class AppOptions:
     rehearsal: bool = False
     lower_third_s: float = 10.0  # the lower third hides itself after this; 0 keeps it up
     extra_obs: tuple[tuple[str, str], ...] = ()  # (name, url) of OBS instances for channels
+    osc: OscSettings = field(default_factory=OscSettings)  # OSC server and feedback, if any
 
 
 class ConsoleApp:
@@ -203,6 +207,10 @@ class ConsoleApp:
             self.control = ControlServer(self.handoff, token, options.control_port,
                                          notes=self.notes, channels=self.channels.rows)
             self._control_token_generated = (token, generated)
+        # Beside the control API, calling the same actions: one take slot for both.
+        self.osc = OscSurface(options.osc, all_commands(self.handoff, notes=self.notes),
+                              StageFeedback(self.runner, self.clock)) \
+            if options.osc.wanted else None
 
     def _build_controllers(self, options: AppOptions) -> None:
         window = self.window
@@ -285,6 +293,9 @@ class ConsoleApp:
         if self.control is not None:
             tasks.run_task(self._start_control_api(), description="Start the control API",
                            on_error=self.window.show_error)
+        if self.osc is not None:
+            tasks.run_task(self.osc.start(), description="Start OSC",
+                           on_error=self.window.show_error)
         if self.runner.show is None:
             self.window.offer_demo(self._load_demo)
         if self.options.rehearsal and self.role.held:
@@ -308,6 +319,8 @@ class ConsoleApp:
                 await task
         if self.control is not None:
             await self.control.stop()
+        if self.osc is not None:
+            await self.osc.stop()
         self.presenter.stop()
         await self.countdown.close()
         await self.readiness.close()

@@ -20,7 +20,7 @@ import os
 import socket
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import shiboken6
@@ -40,6 +40,9 @@ from console.services.channel_board import ChannelBoard
 from console.services.control_api import ControlServer
 from console.services.control_token import control_token
 from console.services.meter_readings import BoothLevels, MeterReadings
+from console.services.osc_booth_feedback import BoothFeedback
+from console.services.osc_commands import all_commands
+from console.services.osc_surface import OscSettings, OscSurface
 from console.ui import booth_texts, tasks
 from console.ui.booth_meters import BoothMeter, BoothMeters
 from console.ui.booth_window import BoothWindow
@@ -61,6 +64,7 @@ class BoothOptions:
     console_name: str = socket.gethostname()
     control_port: int | None = None  # the control API listens on 127.0.0.1 when set
     extra_obs: tuple[tuple[str, str], ...] = ()  # (name, url) of other OBS instances
+    osc: OscSettings = field(default_factory=OscSettings)  # OSC server and feedback, if any
 
 
 class BoothApp:
@@ -97,6 +101,9 @@ class BoothApp:
             self.control = ControlServer(BoothControl(self.desk), self._token,
                                          options.control_port, booth=self.desk,
                                          channels=self.channels.rows)
+        self.osc = OscSurface(options.osc, all_commands(BoothControl(self.desk),
+                                                        booth=self.desk),
+                              BoothFeedback(self.desk)) if options.osc.wanted else None
 
     def _build_meters(self, language: str) -> None:
         levels = BoothLevels(MeterReadings(self.feeds),
@@ -117,6 +124,9 @@ class BoothApp:
         self._window.show()
         if self.control is not None:
             tasks.run_task(self._start_control_api(), description="Start the control API",
+                           on_error=self._window.show_error)
+        if self.osc is not None:
+            tasks.run_task(self.osc.start(), description="Start OSC",
                            on_error=self._window.show_error)
         self.sync.start()
         self.connection.start()
@@ -141,6 +151,8 @@ class BoothApp:
                 await task
         if self.control is not None:
             await self.control.stop()
+        if self.osc is not None:
+            await self.osc.stop()
         await self.desk.close()  # lifts a cough's mute while OBS is still connected
         await self.sync.close()
         for feed in self.feeds.values():

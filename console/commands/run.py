@@ -10,10 +10,12 @@ from typing import Any
 from console import paths, secrets
 from console.commands.common import add_db_argument, add_extra_obs_argument, parse_extra_obs
 from console.commands.obs_status import add_obs_argument
+from console.commands.osc_args import add_osc_arguments, osc_flags_given, parse_osc
 from console.models.booth import check_language
 from console.models.errors import InvalidValue
 from console.models.limits import MAX_NAME, check_text
 from console.obs.endpoint import ObsEndpoint
+from console.services.osc_surface import OscSettings
 from console.store.database import StoreError
 from console.store.read_only import open_read_only
 
@@ -41,6 +43,7 @@ def register(subparsers: Any) -> None:
                         "(default: 10)")
     parser.add_argument("--rehearsal", action="store_true",
                         help="rehearse: takes go to OBS's preview only, program is untouched")
+    add_osc_arguments(parser)
     booth = parser.add_argument_group(
         "roles", "interpreter: a booth's console (no show database, no takes; who is on "
         "comes from the stage console through OBS); producer: the read-only review of a "
@@ -67,10 +70,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         endpoint = ObsEndpoint.parse(args.obs)
         extra_obs = parse_extra_obs(args.extra_obs)
-        if args.role == INTERPRETER:
-            return run_booth(args, endpoint, extra_obs)
         if args.role == PRODUCER:
             return run_producer(args)
+        osc = parse_osc(args)
+        if args.role == INTERPRETER:
+            return run_booth(args, endpoint, extra_obs, osc)
         if args.language is not None or args.interpreter is not None:
             raise ValueError("--language and --interpreter are for --role interpreter")
     except ValueError as error:  # InvalidValue included
@@ -82,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         db_path=args.db, obs_url=endpoint.url,
         settings_path=paths.config_dir() / "window.ini", console_name=args.console_name,
         control_port=args.control_port, rehearsal=args.rehearsal,
-        lower_third_s=args.lower_third_seconds, extra_obs=extra_obs,
+        lower_third_s=args.lower_third_seconds, extra_obs=extra_obs, osc=osc,
     )
     return run_gui(options, secrets.find_password(endpoint.url),
                    extra_passwords=extra_passwords(extra_obs))
@@ -92,7 +96,8 @@ def run_producer(args: argparse.Namespace) -> int:
     """The producer's review of ``--db``; ValueError for arguments that do not fit."""
     for flag, given in (("--language", args.language), ("--interpreter", args.interpreter),
                         ("--control-port", args.control_port), ("--rehearsal", args.rehearsal),
-                        ("--extra-obs", args.extra_obs)):
+                        ("--extra-obs", args.extra_obs),
+                        *((flag, True) for flag in osc_flags_given(args))):
         if given:
             raise ValueError(f"{flag} does not apply to --role producer: the review only "
                              "reads a show database")
@@ -115,7 +120,7 @@ def extra_passwords(extra_obs: tuple[tuple[str, str], ...]) -> dict[str, str]:
 
 
 def run_booth(args: argparse.Namespace, endpoint: ObsEndpoint,
-              extra_obs: tuple[tuple[str, str], ...]) -> int:
+              extra_obs: tuple[tuple[str, str], ...], osc: OscSettings) -> int:
     """An interpreter booth's console; ValueError for arguments that do not fit."""
     if args.language is None:
         raise ValueError("--role interpreter needs --language, the booth's language (e.g. fr)")
@@ -131,6 +136,6 @@ def run_booth(args: argparse.Namespace, endpoint: ObsEndpoint,
 
     options = BoothOptions(obs_url=endpoint.url, language=language, interpreter=interpreter,
                            console_name=args.console_name, control_port=args.control_port,
-                           extra_obs=extra_obs)
+                           extra_obs=extra_obs, osc=osc)
     return run_booth_window(options, secrets.find_password(endpoint.url),
                             extra_passwords(extra_obs))

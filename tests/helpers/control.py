@@ -70,14 +70,14 @@ def start_console(tmp_path: Path, obs: PrivateObs, db: Path, *extra: str,
 
 
 def start_booth(tmp_path: Path, obs: PrivateObs, language: str, name: str,
-                interpreter: str) -> tuple[ConsoleProcess, int]:
+                interpreter: str, *extra: str) -> tuple[ConsoleProcess, int]:
     """``conference-console run --role interpreter`` (no database) with the control API, once
     it listens and OBS is connected."""
     port = free_port()
     env = console_environment(tmp_path / name, obs.password, {"CONSOLE_CONTROL_TOKEN": TOKEN})
     app = ConsoleProcess(["run", "--role", "interpreter", "--language", language,
                           "--interpreter", interpreter, "--obs", obs.url,
-                          "--control-port", str(port), "--console-name", name], env)
+                          "--control-port", str(port), "--console-name", name, *extra], env)
     app.wait_for_record(30, msg="control API listening")
     app.wait_for_record(30, msg="connected to OBS")
     return app, port

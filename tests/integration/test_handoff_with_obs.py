@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from console.app import AppOptions, ConsoleApp
 from console.obs.private_obs import PrivateObs
+from console.services.osc_surface import OscSettings
 from console.services.show_import import import_demo
 from console.store.asrun import read_asrun
 from tests.helpers.loops import LoopRunner, until
@@ -23,12 +24,13 @@ pytestmark = [pytest.mark.obs,
 
 
 @asynccontextmanager
-async def demo_console(tmp_path: Path, obs: PrivateObs,
-                       rehearsal: bool) -> AsyncIterator[ConsoleApp]:
+async def demo_console(tmp_path: Path, obs: PrivateObs, rehearsal: bool,
+                       osc: OscSettings | None = None) -> AsyncIterator[ConsoleApp]:
     db = tmp_path / "show.sqlite"
     import_demo(db)
     options = AppOptions(db_path=db, obs_url=obs.url, settings_path=tmp_path / "w.ini",
-                         console_name="handoff-test", rehearsal=rehearsal)
+                         console_name="handoff-test", rehearsal=rehearsal,
+                         osc=osc or OscSettings())
     console = ConsoleApp(options, obs.password)
     console.start()
     try:
