@@ -96,7 +96,10 @@ class BoothApp:
             self._token, self._token_generated = control_token(os.environ)
             self.control = ControlServer(BoothControl(self.desk), self._token,
                                          options.control_port, booth=self.desk,
-                                         channels=self.channels.rows)
+                                         channels=self.channels.rows,
+                                         changes=(self.desk.changed, self.desk.stage_changed,
+                                                  self.sync.changed, self.sync.stage_changed,
+                                                  self.connection.state_changed))
 
     def _build_meters(self, language: str) -> None:
         levels = BoothLevels(MeterReadings(self.feeds),

@@ -16,6 +16,8 @@ is never logged (it is registered with the log scrubber as well).
     POST /api/ready     {"ready": true}   -> booth.set_ready(True)
     POST /api/handover  [{"accept": b}]   -> booth.handover_action(None or b)
     POST /api/cough     {"on": true}      -> booth.cough(True)
+    GET  /api/ws                          -> the state pushed over a WebSocket, and actions
+                                             (``services/control_push.py``)
 
 The three booth routes are an interpreter booth's (``booth``); a console that is not
 a booth refuses them (409), and a console given no ``notes`` refuses a note (409).
@@ -31,7 +33,7 @@ the field) gives 400 ``{"ok": false, "error": "...", "field": "..."}``; any othe
 left to take) gives 409 ``{"ok": false, "error": "..."}`` with the error's details
 (a take refused for channels not ready adds ``channel_warnings``), logged at INFO; anything
 else is a bug: 500 ``{"ok": false, "error": "internal error (...)"}``, logged with
-its traceback.
+its traceback. A WebSocket action gets the same answer through the same code.
 
 Limits, so that a hostile local client can neither stall the console nor make it
 read without end: a request head of 16 KiB and 100 header lines (400); a body of
@@ -47,18 +49,21 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from aiohttp import web
 from aiohttp.http import HttpVersion10, HttpVersion11
 from multidict import CIMultiDictProxy
+from psygnal import SignalInstance
 
 from console import logs
 from console.models.errors import InvalidValue, OperatorError
+from console.services.control_push import PushHub
 from console.services.control_routes import (
     MAX_BODY,
     ROUTES,
+    WS_PATH,
     BoothActions,
     ControlActions,
     Handler,
@@ -111,12 +116,15 @@ class ControlServer:
     # Each connection holds a socket and up to ~100 KiB of buffers for up to
     # request_timeout_s; without a cap, clients trickling bytes could exhaust the
     # process's file descriptors, which the OBS connection and the database share.
+    # WebSocket clients count too.
     max_connections = 256  # a show's Stream Decks and scripts, with room for bursts
 
     def __init__(self, actions: ControlActions, token: str, port: int,
                  host: str = LOOPBACK, *, booth: BoothActions | None = None,
                  notes: NoteActions | None = None,
-                 channels: Callable[[], list[dict[str, Any]]] | None = None) -> None:
+                 channels: Callable[[], list[dict[str, Any]]] | None = None,
+                 changes: Iterable[SignalInstance] = ()) -> None:
+        """``changes``: the signals after which the state may differ, for the WebSocket."""
         if host != LOOPBACK:
             raise ValueError(f"the Control API listens on {LOOPBACK} only, not {host!r}")
         if not token:
@@ -125,7 +133,9 @@ class ControlServer:
         self._token, self._port, self._host = token.encode(), port, host
         handlers = RouteHandlers(actions, booth=booth, notes=notes, channels=channels)
         self._routes: dict[str, tuple[Route, Handler]] = {
-            route.path: (route, getattr(handlers, route.handler)) for route in ROUTES}
+            route.path: (route, getattr(handlers, route.handler, _served_by_the_hub))
+            for route in ROUTES}
+        self._push = PushHub(handlers.state, self._act, self._token_matches, changes)
         self._server: asyncio.Server | None = None
         self._web: web.Server | None = None
         self._connections: set[ControlProtocol] = set()
@@ -142,6 +152,7 @@ class ControlServer:
         self._server = await asyncio.get_running_loop().create_server(
             self._connection, self._host, self._port)
         self._port = self._server.sockets[0].getsockname()[1]
+        self._push.start()
         log.info("Control API listening on http://%s:%d", self._host, self._port)
 
     async def stop(self) -> None:
@@ -149,6 +160,7 @@ class ControlServer:
         if server is None:
             return
         server.close()
+        await self._push.close()
         assert self._web is not None
         self._web.pre_shutdown()  # idle connections end; running actions get the grace
         await self._web.shutdown(self.stop_grace_s)
@@ -169,8 +181,10 @@ class ControlServer:
         method, path = request.method, request.raw_path.split("?", 1)[0]
         try:
             body = await self._read(request, deadline)
-            self._authenticate(request.headers)
+            authorized = self._authenticate(request.headers, method, path)
             route, handler = self._route(method, path)
+            if path == WS_PATH:
+                return await self._websocket(request, authorized)
             status, answer = await self._call(route, handler, body, f"{method} {path}")
         except HttpError as error:
             if error.status == 401:
@@ -220,6 +234,16 @@ class ControlServer:
         verb = method if method in ("GET", "POST", "PUT", "DELETE", "HEAD") else "?"
         return f"{verb} {shown}"
 
+    async def _act(self, name: str, body: bytes) -> tuple[int, dict[str, Any]]:
+        """A WebSocket action: the answer its route gives over HTTP."""
+        found = self._routes.get(f"/api/{name}")
+        if found is None or found[0].action is None:
+            names = ", ".join(route.action for route in ROUTES if route.action)
+            return 404, {"ok": False, "field": "action",
+                         "error": f"action: no such action; one of {names}"}
+        route, handler = found
+        return await self._call(route, handler, body, f"{route.method} {route.path} (WebSocket)")
+
     async def _call(self, route: Route, handler: Handler, body: bytes,
                     request: str) -> tuple[int, dict[str, Any]]:
         try:
@@ -238,11 +262,16 @@ class ControlServer:
             return 200, result
         return _action_answer(result, request)
 
-    def _authenticate(self, headers: CIMultiDictProxy[str]) -> None:
+    def _authenticate(self, headers: CIMultiDictProxy[str], method: str, path: str) -> bool:
+        """True when the header holds the token; False for a WebSocket without the header,
+        whose first message must; 401 otherwise."""
         values = headers.getall("Authorization", [])
+        if not values and (method, path) == ("GET", WS_PATH):
+            return False
         scheme, _, credentials = (values[0] if len(values) == 1 else "").partition(" ")
         if not (scheme.lower() == "bearer" and self._token_matches(credentials.strip())):
             raise _unauthorized()
+        return True
 
     def _token_matches(self, given: str) -> bool:
         return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), self._token)
@@ -255,6 +284,21 @@ class ControlServer:
             raise HttpError(405, f"{path} accepts {route.method} only",
                             headers={"Allow": route.method})
         return route, handler
+
+    async def _websocket(self, request: web.BaseRequest, authorized: bool) -> web.StreamResponse:
+        if request.query_string:
+            raise HttpError(400, f"{WS_PATH} takes nothing in its URL: send the token in the "
+                                 "Authorization header or as the first message")
+        if not web.WebSocketResponse().can_prepare(request).ok:
+            if not authorized:
+                raise _unauthorized()
+            raise HttpError(400, f"{WS_PATH} is a WebSocket: open it with a WebSocket client")
+        return await self._push.serve(request, authorized)
+
+
+async def _served_by_the_hub(_body: bytes) -> dict[str, Any]:
+    raise AssertionError(f"{WS_PATH} is served by the push hub, never called")
+
 
 def _unauthorized() -> HttpError:
     return HttpError(401, "a valid 'Authorization: Bearer <token>' header is required",

@@ -1,10 +1,10 @@
 """The control API's routes in one table, and what each does with the body it is sent.
 
-The HTTP router reads :data:`ROUTES`, and so will whatever else needs to know
-the routes, so a route cannot exist in one place and be missing from another. A
-route's ``handler`` names a :class:`RouteHandlers` method, which checks the body
-(JSON, the fields the route needs, their types and ranges) and calls the
-console's action; each refusal names the field and says what would be accepted.
+The HTTP router and the WebSocket's actions both read :data:`ROUTES`, so a
+route cannot exist in one of them and be missing from the other. A route's
+``handler`` names a :class:`RouteHandlers` method, which checks the body (JSON,
+the fields the route needs, their types and ranges) and calls the console's
+action; each refusal names the field and says what would be accepted.
 The schemas here say what those methods enforce: change both together.
 """
 
@@ -24,7 +24,7 @@ from console.models.limits import (
     check_text,
 )
 
-MAX_BODY = 64 * 1024  # a request's body
+MAX_BODY = 64 * 1024  # a request's body, and a WebSocket message
 
 NOT_A_BOOTH = "this console is not a booth: ready, handover and cough are an interpreter " \
     "booth console's (conference-console run --role interpreter)"
@@ -103,6 +103,13 @@ class Route:
     answer: dict[str, Any] = dataclasses.field(default_factory=_answer)
     refusals: tuple[int, ...] = (409,)  # statuses the route itself may answer, besides 200
 
+    @property
+    def action(self) -> str | None:
+        """The name a WebSocket message gives it (``{"action": "take"}``): POST routes only."""
+        return self.path.removeprefix("/api/") if self.method == "POST" else None
+
+
+WS_PATH = "/api/ws"
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/api/state", "state", "The console's state", answer=STATE),
@@ -145,6 +152,8 @@ ROUTES: tuple[Route, ...] = (
           refusals=(400, 409)),
     Route("POST", "/api/cough", "cough", "An interpreter booth: the cough button",
           body=_flag("on", "true: the booth's microphone is muted"), refusals=(400, 409)),
+    Route("GET", WS_PATH, "websocket", "Live state pushed over a WebSocket, and actions",
+          answer={"type": "object"}, refusals=(400,)),
 )
 
 
