@@ -16,6 +16,7 @@ is never logged (it is registered with the log scrubber as well).
     POST /api/ready     {"ready": true}   -> booth.set_ready(True)
     POST /api/handover  [{"accept": b}]   -> booth.handover_action(None or b)
     POST /api/cough     {"on": true}      -> booth.cough(True)
+    GET  /api/openapi.json                -> all of this as OpenAPI 3.1
     GET  /api/ws                          -> the state pushed over a WebSocket, and actions
                                              (``services/control_push.py``)
 
@@ -59,6 +60,7 @@ from psygnal import SignalInstance
 
 from console import logs
 from console.models.errors import InvalidValue, OperatorError
+from console.services.control_openapi import openapi_document
 from console.services.control_push import PushHub
 from console.services.control_routes import (
     MAX_BODY,
@@ -131,7 +133,8 @@ class ControlServer:
             raise ValueError("the Control API needs a token")
         logs.register_secret(token)
         self._token, self._port, self._host = token.encode(), port, host
-        handlers = RouteHandlers(actions, booth=booth, notes=notes, channels=channels)
+        handlers = RouteHandlers(actions, booth=booth, notes=notes, channels=channels,
+                                 document=openapi_document())
         self._routes: dict[str, tuple[Route, Handler]] = {
             route.path: (route, getattr(handlers, route.handler, _served_by_the_hub))
             for route in ROUTES}

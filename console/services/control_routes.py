@@ -1,10 +1,11 @@
 """The control API's routes in one table, and what each does with the body it is sent.
 
-The HTTP router and the WebSocket's actions both read :data:`ROUTES`, so a
-route cannot exist in one of them and be missing from the other. A route's
-``handler`` names a :class:`RouteHandlers` method, which checks the body (JSON,
-the fields the route needs, their types and ranges) and calls the console's
-action; each refusal names the field and says what would be accepted.
+The HTTP router, the WebSocket's actions and the OpenAPI document all read
+:data:`ROUTES`, so a route cannot exist in one of them and be missing from
+another. A route's ``handler`` names a :class:`RouteHandlers` method, which
+checks the body (JSON, the fields the route needs, their types and ranges) and
+calls the console's action; each refusal names the field and says what would be
+accepted.
 The schemas here say what those methods enforce: change both together.
 """
 
@@ -110,6 +111,7 @@ class Route:
 
 
 WS_PATH = "/api/ws"
+OPENAPI_PATH = "/api/openapi.json"
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/api/state", "state", "The console's state", answer=STATE),
@@ -152,6 +154,8 @@ ROUTES: tuple[Route, ...] = (
           refusals=(400, 409)),
     Route("POST", "/api/cough", "cough", "An interpreter booth: the cough button",
           body=_flag("on", "true: the booth's microphone is muted"), refusals=(400, 409)),
+    Route("GET", OPENAPI_PATH, "openapi", "This document (OpenAPI 3.1)",
+          answer={"type": "object"}, refusals=()),
     Route("GET", WS_PATH, "websocket", "Live state pushed over a WebSocket, and actions",
           answer={"type": "object"}, refusals=(400,)),
 )
@@ -162,9 +166,13 @@ class RouteHandlers:
 
     def __init__(self, actions: ControlActions, *, booth: BoothActions | None,
                  notes: NoteActions | None,
-                 channels: Callable[[], list[dict[str, Any]]] | None) -> None:
+                 channels: Callable[[], list[dict[str, Any]]] | None,
+                 document: dict[str, Any]) -> None:
         self._actions, self._booth, self._notes = actions, booth, notes
-        self._channels = channels
+        self._channels, self._document = channels, document
+
+    async def openapi(self, _body: bytes) -> dict[str, Any]:
+        return self._document
 
     async def state(self, _body: bytes) -> dict[str, Any]:
         state = await self._actions.state()
