@@ -1,7 +1,7 @@
 """The Control API: a small HTTP server on 127.0.0.1 for Stream Deck / Companion and scripts.
 
-aiohttp's server (``aiohttp.web``, the library the viewer platforms' client is),
-run at its low level: one handler, the routes of ``services/control_routes.py``,
+aiohttp's web server (aiohttp is already the viewer platforms' HTTP client), run
+at its low level: one handler, the routes of ``services/control_routes.py``,
 JSON in and out, one request per connection (``Connection: close``). Every request
 needs ``Authorization: Bearer <token>``; without it nothing happens (401). The token
 is never logged (it is registered with the log scrubber as well).

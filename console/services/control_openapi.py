@@ -54,6 +54,7 @@ Actions: `{{"action": "<name>", "id": <any JSON value>, ...the route's body fiel
 where the name is a POST route's last part (`take`, `back`, `skip`, `hold`, `add-time`,
 `message`, `rehearsal`, `note`, `ready`, `handover`, `cough`). The answer carries the
 status and body that route gives over HTTP (e.g. `{{"action": "add-time", "seconds": 60}}`).
+A binary message closes the socket (1003), and so does one over {MAX_BODY} bytes (1009).
 
 A client that reads too slowly for its queue of messages is closed (1008, with the
 reason); the console closing closes every socket (1001)."""

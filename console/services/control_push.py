@@ -36,7 +36,7 @@ AUTH_S = 5.0  # for the first message's token, when the upgrade carried none
 COALESCE_S = 0.01  # a burst of signals (a take moves live, next and OBS) is one refresh
 SEND_QUEUE = 64  # messages waiting for one client; a minute of ticks and then some
 CLOSE_S = 1.0  # for a close handshake; a client that does not answer is cut off
-NORMAL, GOING_AWAY, POLICY, INTERNAL = 1000, 1001, 1008, 1011
+NORMAL, GOING_AWAY, UNSUPPORTED, POLICY, INTERNAL = 1000, 1001, 1003, 1008, 1011
 
 State = Callable[[bytes], Awaitable[dict[str, Any]]]
 Act = Callable[[str, bytes], Awaitable[tuple[int, dict[str, Any]]]]
@@ -211,8 +211,10 @@ class PushHub:
         client.sender = asyncio.create_task(client.send_queued())
         try:
             async for message in client.ws:
+                if message.type == WSMsgType.BINARY:
+                    client.close(UNSUPPORTED, "send JSON as text messages")
                 if message.type != WSMsgType.TEXT:
-                    break  # an error, or a binary frame: this API speaks JSON text
+                    break
                 self._queue(client, _answer(*await self._action(message.data)))
         finally:
             client.sender.cancel()

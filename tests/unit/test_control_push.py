@@ -7,7 +7,7 @@ import copy
 import json
 import logging
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -16,7 +16,7 @@ import pytest
 from psygnal import Signal
 
 from console.services import control_push
-from console.services.control_api import ControlServer
+from console.services.control_api import MAX_BODY, ControlServer
 from tests.helpers.loops import LoopRunner, until
 from tests.unit.test_control_api import API_LOGGER, TOKEN, RecordingActions, call
 
@@ -372,3 +372,22 @@ def test_a_message_that_is_no_action_is_refused_naming_the_field(
 
     aio.run(main())
     assert actions.calls == [("hold", ())]
+
+
+@pytest.mark.parametrize(("send", "code"), [
+    (lambda ws: ws.send_bytes(b'{"action": "take"}'), 1003),
+    (lambda ws: ws.send_str('{"action": "message", "text": "' + "x" * MAX_BODY + '"}'), 1009),
+])
+def test_a_binary_or_oversized_message_closes_the_socket(
+        aio: LoopRunner, send: Callable[[aiohttp.ClientWebSocketResponse], Awaitable[None]],
+        code: int) -> None:
+    actions = LiveActions()
+
+    async def main() -> None:
+        async with joined(actions) as (_server, ws):
+            await send(ws)
+            message = await asyncio.wait_for(ws.receive(), 5)
+            assert (message.type, message.data) == (aiohttp.WSMsgType.CLOSE, code)
+
+    aio.run(main())
+    assert actions.calls == []
