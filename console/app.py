@@ -205,12 +205,19 @@ class ConsoleApp:
         if options.control_port is not None:
             token, generated = control_token(os.environ)
             self.control = ControlServer(self.handoff, token, options.control_port,
-                                         notes=self.notes, channels=self.channels.rows)
+                                         notes=self.notes, channels=self.channels.rows,
+                                         changes=self._state_changes())
             self._control_token_generated = (token, generated)
         # Beside the control API, calling the same actions: one take slot for both.
         self.osc = OscSurface(options.osc, all_commands(self.handoff, notes=self.notes),
                               StageFeedback(self.runner, self.clock)) \
             if options.osc.wanted else None
+
+    def _state_changes(self) -> tuple[SignalInstance, ...]:
+        """What the control API's state is built from: its WebSocket pushes after these."""
+        return (self.runner.live_changed, self.runner.show_changed, self.clock.ticked,
+                self.mirror.changed, self.switcher.take_in_flight, self.handoff.message_changed,
+                self.role.changed, self.booth_sync.changed, self.booth_sync.stage_changed)
 
     def _build_controllers(self, options: AppOptions) -> None:
         window = self.window

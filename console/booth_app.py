@@ -100,7 +100,10 @@ class BoothApp:
             self._token, self._token_generated = control_token(os.environ)
             self.control = ControlServer(BoothControl(self.desk), self._token,
                                          options.control_port, booth=self.desk,
-                                         channels=self.channels.rows)
+                                         channels=self.channels.rows,
+                                         changes=(self.desk.changed, self.desk.stage_changed,
+                                                  self.sync.changed, self.sync.stage_changed,
+                                                  self.connection.state_changed))
         self.osc = OscSurface(options.osc, all_commands(BoothControl(self.desk),
                                                         booth=self.desk),
                               BoothFeedback(self.desk)) if options.osc.wanted else None

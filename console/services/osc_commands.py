@@ -30,7 +30,7 @@ from console.models.limits import (
     check_seconds,
     check_text,
 )
-from console.services.control_api import (
+from console.services.control_routes import (
     NO_NOTES,
     NOT_A_BOOTH,
     BoothActions,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from console.models.errors import InvalidValue, OperatorError
-from console.services.control_api import NO_NOTES, NOT_A_BOOTH
+from console.services.control_routes import NO_NOTES, NOT_A_BOOTH
 from console.services.osc_commands import (
     all_commands,
     check_add_time,
