@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SYSTEM_PACKAGES := obs-studio xvfb xauth ffmpeg fonts-noto-core libegl1 libgl1 libxkbcommon-x11-0 libxcb-cursor0 poppler-utils
+SYSTEM_PACKAGES := obs-studio curl xvfb xauth ffmpeg fonts-noto-core libegl1 libgl1 libxkbcommon-x11-0 libxcb-cursor0 poppler-utils
 PYTEST_ARGS ?=
 
 .PHONY: help deps venv demo demo-replay run test lint typecheck architecture unit bench clean

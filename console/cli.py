@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "console.commands.viewers",
     "console.commands.chapters",
     "console.commands.report",
+    "console.commands.api_example",
 )
 DEFAULT_COMMAND = "run"
 

@@ -50,6 +50,22 @@ COUGH = PREFIX + "cough"
 ERROR = PREFIX + "error"
 NO_PHASE = "none"  # nothing is live
 
+# What each address carries, as listings (``api-example``) show it; a booth's console
+# sends on-air, next and rehearsal as the stage announced them, and ready and cough.
+ADDRESSES: dict[str, str] = {
+    TIME_LEFT: "text: the time left as the clocks write it (12:05, -1:23 over, --:-- nothing "
+               "live)",
+    TIME_LEFT_S: "float: the seconds left, negative once over, 0.0 when nothing is live",
+    PHASE: "text: normal, warning, danger, overtime, or none when nothing is live",
+    ON_AIR: "text: the live segment's title (empty when nothing is live)",
+    NEXT: "text: the next segment's title (empty at the end of the rundown)",
+    HOLD: "integer: 1 while the live segment's clock is held, else 0",
+    REHEARSAL: "integer: 1 in rehearsal, else 0",
+    READY: "integer (booth consoles): 1 while the booth is ready, else 0",
+    COUGH: "integer (booth consoles): 1 while the cough button is held, else 0",
+    ERROR: "two texts: the address refused, and why",
+}
+
 RESEND_S = 1.0
 # The stage clock ticks on the quarter second: a resend due a moment after a tick
 # would otherwise wait for the next one.

@@ -11,11 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from console.services.osc_commands import PREFIX, Arguments, OscCommand, no_arguments
+from console.services.control_routes import BoothActions, ControlActions
+from console.services.osc_commands import (
+    PREFIX,
+    Arguments,
+    OscCommand,
+    all_commands,
+    no_arguments,
+)
 from console.services.osc_feedback import FeedbackSource, FeedbackTarget, OscFeedback
 from console.services.osc_server import LOOPBACK, Network, OscServer
+
+REFRESH = PREFIX + "refresh"
 
 
 @dataclass(frozen=True)
@@ -47,7 +56,7 @@ class OscSurface:
             no_arguments(args, "refresh")
             return self._refresh
 
-        return OscCommand(PREFIX + "refresh", "", prepare)
+        return OscCommand(REFRESH, "", prepare)
 
     async def _refresh(self) -> dict[str, Any]:
         if self.feedback is not None:
@@ -66,3 +75,22 @@ class OscSurface:
             await self.server.stop()
         if self.feedback is not None:
             await self.feedback.stop()
+
+
+class _NeverCalled:
+    """Actions for a listing of the addresses: building the commands names them, and a
+    listing never runs one."""
+
+    def __getattr__(self, name: str) -> Any:
+        async def refuse(*_args: object, **_kwargs: object) -> dict[str, Any]:
+            raise RuntimeError(f"{name} is not run from a listing of the addresses")
+
+        return refuse
+
+
+def address_table() -> list[tuple[str, str]]:
+    """Every address a console acts on, with its arguments as the README writes them,
+    taken from the commands the server is built with."""
+    never = _NeverCalled()
+    commands = all_commands(cast(ControlActions, never), booth=cast(BoothActions, never))
+    return [*((command.address, command.arguments) for command in commands), (REFRESH, "")]
