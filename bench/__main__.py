@@ -10,6 +10,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench.asrun_log_bench import run_asrun_log_bench
+from bench.control_push_bench import run_control_push_bench
 from bench.import_bench import run_import_bench
 from bench.meter_bench import run_meter_bench
 from bench.obs_bench import run_obs_bench
@@ -55,6 +56,7 @@ def main() -> None:
         *run_timing_bench(),
         *run_viewer_graph_bench(),
         *run_asrun_log_bench(),
+        *run_control_push_bench(),
         "",
     ]
     text = "\n".join(lines)
