@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +103,18 @@ def test_the_curl_lines_work_as_pasted(
     assert answers["/api/openapi.json"]["openapi"] == "3.1.0"
     assert ("message", ("Wrap up, please",)) in actions.calls
     assert ("add_time", (60.0,)) in actions.calls
+
+
+def test_the_readme_lines_are_the_printed_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's curl, websocat and oscsend lines are what api-example prints, so the
+    test above runs them."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    commands = ("curl ", "websocat ", "oscsend ")
+    in_blocks = [line for line in readme.splitlines() if line.startswith(commands)]
+    in_text = re.findall(r"`((?:curl|websocat|oscsend) [^`]+)`", readme.replace("\n", " "))
+    pasted = in_blocks + in_text
+    assert len(in_blocks) >= 2
+    assert len(in_text) >= 3
+    out = printed(capsys)
+    for line in pasted:
+        assert line in out, line
