@@ -273,7 +273,7 @@ def measure() -> PushBenchResult:
         client.send("SetCurrentSceneTransition", {"transitionName": "Cut"})
         client.disconnect()
         app = QApplication.instance() or QApplication([])
-        app.setQuitOnLastWindowClosed(False)
+        QApplication.setQuitOnLastWindowClosed(False)  # closing the window must not end the loop
         loop = qasync.QEventLoop(app)
         try:
             return run_to_completion(loop, _with_console(obs, folder))

@@ -18,6 +18,8 @@ from console.services.osc_feedback import ADDRESSES
 from console.services.osc_surface import address_table
 from tests.helpers.loops import LoopRunner
 from tests.unit.test_control_api import TOKEN, RecordingActions, serving
+from tests.unit.test_control_push import LiveActions
+from tests.unit.test_control_push import serving as push_serving
 
 
 def printed(capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -76,24 +78,30 @@ def test_a_port_out_of_range_is_refused_naming_the_flag(
     assert "--port" in err
 
 
+async def paste(line: str) -> dict[str, object]:
+    """``line`` run by a shell with the token in its environment, as a user pastes it."""
+    process = await asyncio.create_subprocess_exec(
+        "bash", "-c", line, stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, TOKEN_ENV: TOKEN})
+    out, _ = await process.communicate()
+    assert process.returncode == 0, line
+    answer: dict[str, object] = json.loads(out)
+    return answer
+
+
+def printed_curl(capsys: pytest.CaptureFixture[str], port: int) -> dict[str, str]:
+    routes = listing(capsys, "--port", str(port))["routes"]
+    assert isinstance(routes, list)
+    return {route["path"]: route["curl"] for route in routes}
+
+
 def test_the_curl_lines_work_as_pasted(
         aio: LoopRunner, capsys: pytest.CaptureFixture[str]) -> None:
     actions = RecordingActions()
 
-    async def paste(line: str) -> dict[str, object]:
-        process = await asyncio.create_subprocess_exec(
-            "bash", "-c", line, stdout=asyncio.subprocess.PIPE,
-            env={**os.environ, TOKEN_ENV: TOKEN})
-        out, _ = await process.communicate()
-        assert process.returncode == 0, line
-        answer: dict[str, object] = json.loads(out)
-        return answer
-
     async def scenario() -> dict[str, dict[str, object]]:
         async with serving(actions) as server:
-            routes = listing(capsys, "--port", str(server.port))["routes"]
-            assert isinstance(routes, list)
-            curl = {route["path"]: route["curl"] for route in routes}
+            curl = printed_curl(capsys, server.port)
             return {path: await paste(curl[path]) for path in
                     ("/api/state", "/api/message", "/api/add-time", "/api/openapi.json")}
 
@@ -103,6 +111,25 @@ def test_the_curl_lines_work_as_pasted(
     assert answers["/api/openapi.json"]["openapi"] == "3.1.0"
     assert ("message", ("Wrap up, please",)) in actions.calls
     assert ("add_time", (60.0,)) in actions.calls
+
+
+def test_every_printed_body_is_one_its_route_accepts(
+        aio: LoopRunner, capsys: pytest.CaptureFixture[str]) -> None:
+    """Against stand-in actions: a refusal may come from the console (409: not a booth,
+    no as-run log here), never from the body (400 names a field)."""
+
+    async def scenario() -> dict[str, dict[str, object]]:
+        async with push_serving(LiveActions()) as server:
+            curl = printed_curl(capsys, server.port)
+            return {path: await paste(line) for path, line in curl.items()}
+
+    answers = aio.run(scenario())
+    assert set(answers) == {route.path for route in ROUTES if route.path != WS_PATH}
+    for path, answer in answers.items():
+        assert "field" not in answer, (path, answer)
+        assert "internal error" not in str(answer.get("error", "")), (path, answer)
+    assert answers["/api/rehearsal"] == {"ok": True, "action": "set_rehearsal"}
+    assert answers["/api/cough"]["ok"] is False  # the stage console is not a booth
 
 
 def test_the_readme_lines_are_the_printed_ones(capsys: pytest.CaptureFixture[str]) -> None:
