@@ -145,3 +145,18 @@ def test_the_readme_lines_are_the_printed_ones(capsys: pytest.CaptureFixture[str
     out = printed(capsys)
     for line in pasted:
         assert line in out, line
+
+
+def readme_table_addresses(heading: str) -> list[str]:
+    """The addresses in the first column of the README table under ``heading``."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme.split(heading, 1)[1].split("\n\n", 2)[1]
+    return re.findall(r"^\| `(/console/[a-z-]+)`", table, flags=re.MULTILINE)
+
+
+def test_the_listed_osc_addresses_are_the_readme_ones() -> None:
+    acted_on = readme_table_addresses("**Addresses the console acts on**")
+    assert [address for address, _ in address_table()] == acted_on
+    feedback = readme_table_addresses("**Feedback**")
+    assert len(feedback) >= 8
+    assert set(feedback) <= set(ADDRESSES)
