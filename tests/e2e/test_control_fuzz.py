@@ -12,6 +12,8 @@ within the request timeout (a hang fails as a timeout); the console must still a
 
 from __future__ import annotations
 
+import json
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,8 +28,10 @@ from schemathesis.pytest._test_builder import build_operation_test
 from schemathesis.schemas import APIOperation, BaseSchema
 
 from console.obs.private_obs import PrivateObs
+from console.services.control_api import MAX_BODY, ControlServer
 from console.services.control_routes import ROUTES, WS_PATH, Route
 from tests.helpers.control import TOKEN, console_running, provisioned_demo
+from tests.unit.test_control_push import stalled_socket
 
 pytestmark = [pytest.mark.obs, pytest.mark.timeout(300)]
 
@@ -104,3 +108,85 @@ def test_every_answer_is_documented_and_the_console_keeps_serving(
     if route.handler == "take":  # the fuzzed takes went to OBS, not only to the rundown
         assert now["live"] is not None
         assert now["obs"]["program_scene"] == now["live"]["scene"]
+
+
+# --- the hostile cases known before the fuzzer, against the same console ----------------
+
+def post_raw(port: int, path: str, body: bytes) -> tuple[int, dict[str, Any]]:
+    answer = requests.post(f"http://127.0.0.1:{port}{path}", data=body, timeout=ANSWER_TIMEOUT_S,
+                           headers={**HEADERS, "Content-Type": "application/json"})
+    return answer.status_code, answer.json()
+
+
+def on_air(port: int) -> dict[str, Any]:
+    """The live segment, after a take if nothing was live; out of rehearsal, which a fuzzed
+    request may have left on, so that takes go to program."""
+    assert post_raw(port, "/api/rehearsal", b'{"on": false}')[0] == 200
+    live = state(port)[1]["live"]
+    if live is None:
+        assert post_raw(port, "/api/take", b"")[0] == 200
+        live = state(port)[1]["live"]
+    assert live is not None
+    return live
+
+
+TEXTS = [f"Back{char}in 5" for char in ("\x00", "\x07", "\x1b", "\n", "\r", "\x7f", "\x85")]
+REFUSED: list[tuple[str, str, bytes]] = [
+    *[("/api/add-time", "seconds", b'{"seconds": %s}' % number) for number in (
+        b"1e308", b"-1e308", b"NaN", b"Infinity", b"-Infinity", str(2**64).encode(),
+        str(-2**64).encode())],
+    *[(path, field, json.dumps({field: text}).encode())
+      for path, field in (("/api/message", "text"), ("/api/note", "note")) for text in TEXTS],
+    *[(path, field, b'{"%s": "lone \\ud800 surrogate"}' % field.encode())
+      for path, field in (("/api/message", "text"), ("/api/note", "note"))],
+]
+
+
+@pytest.mark.parametrize(("path", "field", "body"), REFUSED)
+def test_hostile_values_are_refused_naming_the_field(
+        control_port: int, path: str, field: str, body: bytes) -> None:
+    on_air(control_port)
+    before = state(control_port)[1]
+    status, answer = post_raw(control_port, path, body)
+    assert (status, answer["ok"], answer["field"]) == (400, False, field)
+    after = state(control_port)[1]
+    assert (after["message"], after["live"]["segment_id"]) == (
+        before["message"], before["live"]["segment_id"])
+
+
+def test_minus_zero_seconds_adds_nothing(control_port: int) -> None:
+    on_air(control_port)
+    status, answer = post_raw(control_port, "/api/add-time", b'{"seconds": -0.0}')
+    assert (status, answer["added_s"]) == (200, 0)
+
+
+def test_a_body_just_over_64_kib_or_announced_huge_gives_413(control_port: int) -> None:
+    over = b'{"text": "' + b"x" * (MAX_BODY - 11) + b'"}'
+    assert len(over) == MAX_BODY + 1
+    assert post_raw(control_port, "/api/message", over)[0] == 413
+    with socket.create_connection(("127.0.0.1", control_port), timeout=ANSWER_TIMEOUT_S) as raw:
+        raw.sendall((f"POST /api/message HTTP/1.1\r\nAuthorization: Bearer {TOKEN}\r\n"
+                     f"Content-Length: {10**30}\r\n\r\n").encode())
+        answer = b"".join(iter(lambda: raw.recv(65536), b""))
+    assert answer.split(b" ", 2)[1] == b"413"
+    assert state(control_port)[0] == 200
+
+
+def test_a_take_goes_on_air_while_many_connections_idle(control_port: int) -> None:
+    """Sockets that send nothing and WebSocket clients that never read, as many of each as
+    the connection cap leaves room for beside a few requests (beyond it: 503, by design)."""
+    each = (ControlServer.max_connections - 16) // 2
+    idle: list[socket.socket] = []
+    try:
+        for _ in range(each):
+            idle.append(socket.create_connection(("127.0.0.1", control_port)))
+            idle.append(stalled_socket(control_port, TOKEN))
+        before = on_air(control_port)
+        status, answer = post_raw(control_port, "/api/take", b"")
+        assert status == 200, answer
+        now = state(control_port)[1]
+    finally:
+        for connection in idle:
+            connection.close()
+    assert answer["segment_id"] == now["live"]["segment_id"] != before["segment_id"]
+    assert now["obs"]["program_scene"] == now["live"]["scene"]
