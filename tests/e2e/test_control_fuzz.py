@@ -38,7 +38,7 @@ pytestmark = [pytest.mark.obs, pytest.mark.timeout(300)]
 HEADERS = {"Authorization": f"Bearer {TOKEN}"}
 ANSWER_TIMEOUT_S = 15  # beyond the server's request timeout: a hang, not a slow take
 SEED = 20261205
-FUZZED_EXAMPLES = 12  # per route and generation mode; the coverage cases come on top
+FUZZED_EXAMPLES = 12  # generated per route, valid and invalid; the coverage cases come on top
 CHECKS = [checks.not_a_server_error, checks.status_code_conformance,
           checks.content_type_conformance, checks.response_schema_conformance]
 
