@@ -100,6 +100,8 @@ def state(port: int) -> tuple[int, dict[str, Any]]:
 @pytest.mark.parametrize("route", FUZZED, ids=lambda route: f"{route.method} {route.path}")
 def test_every_answer_is_documented_and_the_console_keeps_serving(
         route: Route, api_schema: BaseSchema, control_port: int) -> None:
+    if route.handler == "take":  # a fuzzed request may have left rehearsal on
+        assert post_raw(control_port, "/api/rehearsal", b'{"on": false}')[0] == 200
     modes = fuzz(api_schema[route.path][route.method], control_port)
     assert modes == {GenerationMode.POSITIVE, GenerationMode.NEGATIVE}
     status, now = state(control_port)
@@ -119,8 +121,8 @@ def post_raw(port: int, path: str, body: bytes) -> tuple[int, dict[str, Any]]:
 
 
 def on_air(port: int) -> dict[str, Any]:
-    """The live segment, after a take if nothing was live; out of rehearsal, which a fuzzed
-    request may have left on, so that takes go to program."""
+    """The live segment, after a take if nothing was live; out of rehearsal, so that takes
+    go to program."""
     assert post_raw(port, "/api/rehearsal", b'{"on": false}')[0] == 200
     live = state(port)[1]["live"]
     if live is None:
