@@ -2,12 +2,16 @@
 
 ``conference-console run`` (the demo show, a real OBS) serves the API; schemathesis reads
 ``GET /api/openapi.json`` from it with the token and, per route, sends the document's
-explicit edge cases (its coverage phase: boundaries, wrong types, missing fields, each
-positive and negative) and then bodies it generates, valid and invalid. Fuzzed takes,
-holds and skips really reach OBS. Each answer must be a status the document lists for
-that route (so never a 500), match the schema it documents for that status, and arrive
-within the request timeout (a hang fails as a timeout); the console must still answer
-``GET /api/state`` afterwards. The seed is fixed so that a run is repeatable.
+explicit edge cases (its coverage phase: boundaries, wrong types, missing fields, a
+missing token, other methods, each positive and negative) and then bodies it generates,
+valid and invalid. Fuzzed takes, holds and skips really reach OBS. Each answer must be a
+status the document lists for that route (so never a 500), match the schema it documents
+for that status, and arrive within a bound well beyond the server's request timeout (a
+hang fails as a timeout); the console must still answer ``GET /api/state`` afterwards.
+The seed is fixed so that a run is repeatable.
+
+On the same console, the hostile requests known before the fuzzer: numbers, control
+characters, sizes, and a take made while many connections idle.
 """
 
 from __future__ import annotations
