@@ -85,7 +85,9 @@ STATE = {"type": "object", "additionalProperties": True,
              "rehearsal": {"type": "boolean"}, "message": {"type": "string"},
              "take_in_flight": {"type": "boolean"},
              "stage_role": {"type": "object", "properties": {
-                 "held": {"type": "boolean"}, "holder": {"type": ["object", "null"]}}},
+                 "held": {"type": "boolean"},
+                 "holder": {**NULLABLE_STRING, "description": "the console that holds the "
+                            "stage role (its name, host and process), null when unknown"}}},
              "obs": {"type": "object", "properties": {
                  "state": {"type": "string"}, "program_scene": NULLABLE_STRING,
                  "preview_scene": NULLABLE_STRING, "studio_mode": {"type": "boolean"}}},

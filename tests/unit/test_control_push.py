@@ -274,12 +274,12 @@ def test_the_console_closing_closes_every_socket(aio: LoopRunner) -> None:
     aio.run(main())
 
 
-def stalled_socket(port: int) -> socket.socket:
+def stalled_socket(port: int, token: str = TOKEN) -> socket.socket:
     """A WebSocket client that authenticates and then never reads, with a tiny window."""
     raw = socket.socket()
     raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     raw.connect(("127.0.0.1", port))
-    raw.sendall((f"GET /api/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\n"
+    raw.sendall((f"GET /api/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
                  "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").encode())
     head = b""
