@@ -336,13 +336,17 @@ class ShowRunner:
             if unless_unchanged and outcome.state == self._live:
                 return self._live
             await self._persist(outcome.state)
-            self._live = outcome.state
             self._asrun.record(outcome.kind or kind, segment=outcome.segment,
                                planned=outcome.planned, actual=outcome.actual, at=outcome.at,
                                **outcome.details)
             # Shown (and answered) only once its row is on disk: a console killed
-            # after the operator saw "done" still has the row.
-            await self._asrun.committed()
+            # after the operator saw "done" still has the row. Until then readers see
+            # the state before, whole: the new one without the clock's timing for it
+            # (updated on live_changed) would show a live segment with no time left.
+            try:
+                await self._asrun.committed()
+            finally:
+                self._live = outcome.state
             self.live_changed.emit(outcome.state)
             return outcome.state
 

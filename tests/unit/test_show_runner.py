@@ -399,3 +399,35 @@ def test_a_change_the_disk_refuses_stands_and_is_saved_once_the_disk_takes_it(
     aio.run(scenario())
     assert reports == ["database or disk is full", None]
     assert asrun_kinds(db_path, writer) == ["take", "segment_add_time"]
+
+
+def test_a_change_is_seen_only_once_its_row_is_committed(
+    aio: LoopRunner, db_path: Path, writer: AsRunWriter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeClock()
+    released = asyncio.Event()
+    seen_while_waiting: list[LiveState] = []
+
+    async def scenario() -> None:
+        async with running(db_path, writer, clock) as runner:
+            before = runner.live
+            original = AsRunLog.committed
+
+            async def slow_commit(log: AsRunLog) -> bool:
+                seen_while_waiting.append(runner.live)
+                await released.wait()
+                return await original(log)
+
+            monkeypatch.setattr(AsRunLog, "committed", slow_commit)
+            take = asyncio.ensure_future(runner.go_live("Sample-talk"))
+            while not seen_while_waiting:
+                await asyncio.sleep(0)
+            assert runner.live == before  # not yet durable: readers see the state before
+            released.set()
+            await take
+            assert runner.live.live is not None
+            assert runner.live.live.segment_id == "Sample-talk"
+
+    aio.run(scenario())
+    assert seen_while_waiting
+    assert seen_while_waiting[0].live is None
