@@ -50,6 +50,7 @@ START = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
 class Latencies:
     first_ms: list[float]
     last_ms: list[float]
+    take_ms: list[float]  # POST /api/take to its 200: what the operator waits for
 
 
 @dataclass
@@ -170,10 +171,12 @@ async def _state_rtt_ms(session: aiohttp.ClientSession, base: str) -> float:
 async def _takes(session: aiohttp.ClientSession, base: str, clients: asyncio.subprocess.Process,
                  went_live: dict[str, float]) -> Latencies:
     assert clients.stdout is not None
-    first, last = [], []
+    first, last, take = [], [], []
     for _ in range(TAKES):
+        asked = time.monotonic()
         async with session.post(f"{base}/api/take") as answer:
             body = await answer.json()
+        take.append((time.monotonic() - asked) * 1000.0)
         if answer.status != 200:
             raise RuntimeError(f"take refused: {body}")
         line = json.loads(await asyncio.wait_for(clients.stdout.readline(), 10))
@@ -183,7 +186,7 @@ async def _takes(session: aiohttp.ClientSession, base: str, clients: asyncio.sub
         first.append((line["first"] - live_at) * 1000.0)
         last.append((line["last"] - live_at) * 1000.0)
         await asyncio.sleep(SETTLE_S)
-    return Latencies(first, last)
+    return Latencies(first, last, take)
 
 
 async def _cpu_over_window() -> float:
@@ -310,6 +313,11 @@ def run_control_push_bench() -> list[str]:
         f"| the same, {MANY} clients connected: the last client | {many_rtt:.1f} ms | "
         f"{_ms(many.last_ms)} | {statistics.median(many.last_ms) / many_rtt:.2f}x | "
         "under 50 ms |",
+        f"| a take through the API (POST /api/take to its 200, OBS's transition included), "
+        f"{MANY} clients connected (baseline: the same with 1 client) | {_ms(one.take_ms)} | "
+        f"{_ms(many.take_ms)} | "
+        f"{statistics.median(many.take_ms) / statistics.median(one.take_ms):.2f}x | "
+        "about 1x |",
         f"| CPU of the console's process, a segment live, {CPU_WINDOW_S:.0f} s: no client / "
         f"{MANY} clients (share of one core) | "
         f"{result.idle_cpu_s / CPU_WINDOW_S * 100:.2f}% | "
