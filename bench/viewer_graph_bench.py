@@ -188,8 +188,9 @@ class EmptyPlot:
         self.plot.deleteLater()
 
 
-class PlainPlot:
-    """A plain PlotWidget: eight curves, pyqtgraph's defaults, the console's pens."""
+class PlainPlot(EmptyPlot):
+    """A plain PlotWidget: eight curves, pyqtgraph's defaults, the console's pens (panned
+    and closed as the empty one)."""
 
     def __init__(self, samples: list[ViewerSample], pens: list[object]) -> None:
         self.series = ViewerSeries()
@@ -212,17 +213,6 @@ class PlainPlot:
         for key, curve in zip(KEYS, self.curves, strict=True):
             curve.setData(*self.series.ring(key).arrays())
         self.plot.grab()  # its automatic range keeps everything in view
-
-    def pan(self, window_s: float) -> Frame:
-        def frame(n: int) -> None:
-            left = START.timestamp() + 3600 + n * window_s / 20
-            self.view.setXRange(left, left + window_s, padding=0)
-            self.plot.grab()
-        return frame
-
-    def close(self) -> None:
-        self.plot.close()
-        self.plot.deleteLater()
 
 
 def measure() -> tuple[Figures, Figures, Figures, float]:
